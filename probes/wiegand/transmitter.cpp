@@ -1,0 +1,66 @@
+#include "probes/wiegand/transmitter.hpp"
+
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <algorithm>
+
+namespace gaterig::wiegand {
+
+void wait_until(MonoNs deadline, std::chrono::nanoseconds spin) {
+  // The default 50 µs timer slack would make every sleep overshoot; this thread wants exact
+  // wake-ups (per-thread setting, idempotent).
+  static thread_local bool slack_set = [] { return ::prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) == 0; }();
+  (void)slack_set;
+  const MonoNs wake = deadline - spin.count();
+  if (wake > mono_now()) {
+    const timespec ts{static_cast<time_t>(wake / 1'000'000'000), static_cast<long>(wake % 1'000'000'000)};
+    while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
+  }
+  while (mono_now() < deadline) {
+  }
+}
+
+std::ostream& operator<<(std::ostream& os, const TransmitReport& r) {
+  return os << "TransmitReport(" << r.edges << " edges, width error " << r.width_error_min << ".."
+            << r.width_error_max << " ns, latest edge " << r.lateness_max << " ns late)";
+}
+
+WiegandTransmitter::WiegandTransmitter(EdgeSink& sink, PulseTiming timing) : sink_(sink), encoder_(timing) {}
+
+TransmitReport WiegandTransmitter::send(std::string_view bits, MonoNs start) {
+  const MonoNs now = mono_now();
+  if (start < now) start = now;
+  const auto plan = encoder_.edges(bits, start);  // validates the bits
+  const MonoNs width = encoder_.timing().width.count(), interval = encoder_.timing().interval.count();
+  TransmitReport r;
+  r.edges = plan.size();
+  r.widths.reserve(bits.size());
+  // Each edge is due relative to the edge before it as it actually went out, never before its
+  // planned time: when the thread is preempted the frame slips, but no pulse gets shorter and no
+  // interval tighter than planned (a burst of catch-up edges would be glitches on the wire).
+  MonoNs fell = 0;
+  for (std::size_t i = 0; i + 1 < plan.size(); i += 2) {
+    const MonoNs fall_due = i == 0 ? plan[i].at : std::max(plan[i].at, fell + interval);
+    wait_until(fall_due);
+    Edge e = plan[i];
+    e.at = mono_now();
+    sink_.write(e);
+    fell = e.at;
+    wait_until(fell + width);
+    Edge up = plan[i + 1];
+    up.at = mono_now();
+    sink_.write(up);
+    if (i == 0) r.first_edge = e.at;
+    r.last_edge = up.at;
+    r.lateness_max = std::max({r.lateness_max, e.at - plan[i].at, up.at - plan[i + 1].at});
+    const std::int64_t err = up.at - fell - width;
+    r.widths.push_back(up.at - fell);
+    r.width_error_min = i == 0 ? err : std::min(r.width_error_min, err);
+    r.width_error_max = i == 0 ? err : std::max(r.width_error_max, err);
+  }
+  return r;
+}
+
+}  // namespace gaterig::wiegand

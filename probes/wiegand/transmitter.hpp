@@ -1,0 +1,45 @@
+#pragma once
+// Plays a frame onto an EdgeSink in real time, each edge at its absolute deadline on
+// CLOCK_MONOTONIC. 20–100 µs pulses are shorter than the scheduler's wake-up jitter, so the
+// transmitter sleeps (clock_nanosleep, TIMER_ABSTIME) until shortly before a deadline and spins
+// the rest. It reports what it achieved, since the wire sees the achieved timing, not the plan.
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include "probes/wiegand/edge.hpp"
+#include "probes/wiegand/encoder.hpp"
+
+namespace gaterig::wiegand {
+
+// Waits until mono_now() >= deadline: sleeps to `deadline - spin`, then spins.
+void wait_until(MonoNs deadline, std::chrono::nanoseconds spin = std::chrono::microseconds(200));
+
+struct TransmitReport {
+  MonoNs first_edge = 0, last_edge = 0;  // achieved times of the first and last edge
+  std::size_t edges = 0;
+  // Achieved minus planned, over all pulses / all edges (ns).
+  std::int64_t width_error_min = 0, width_error_max = 0;
+  std::int64_t lateness_max = 0;  // the latest any edge went out after its planned time
+  std::vector<std::int64_t> widths;  // achieved pulse widths, in bit order
+};
+std::ostream& operator<<(std::ostream& os, const TransmitReport& r);
+
+class WiegandTransmitter {
+ public:
+  WiegandTransmitter(EdgeSink& sink, PulseTiming timing);
+
+  // Sends `bits` with the first falling edge at `start` (mono_now() if 0, or if already past).
+  // Each edge's `at` is stamped with mono_now() just before the sink drives it. A late edge
+  // delays the rest of the frame rather than shortening a pulse or an interval.
+  TransmitReport send(std::string_view bits, MonoNs start = 0);
+  const WiegandEncoder& encoder() const { return encoder_; }
+
+ private:
+  EdgeSink& sink_;
+  WiegandEncoder encoder_;
+};
+
+}  // namespace gaterig::wiegand

@@ -1,0 +1,56 @@
+// The paced transmitter: real-time edges whose achieved timing decodes as the planned frame.
+#include "probes/wiegand/transmitter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "probes/wiegand/decoder.hpp"
+#include "probes/wiegand/layout.hpp"
+
+using namespace gaterig;
+using namespace gaterig::wiegand;
+using namespace std::chrono_literals;
+
+namespace {
+class RecordingSink final : public EdgeSink {
+ public:
+  void write(const Edge& e) override { edges.push_back(e); }
+  std::string describe() const override { return "recorder"; }
+  std::vector<Edge> edges;
+};
+}  // namespace
+
+TEST(WiegandTransmitter, SendsAFrameInRealTimeThatDecodesToTheCard) {
+  RecordingSink sink;
+  const MonoNs start = mono_now() + 1'000'000;
+  const auto report = WiegandTransmitter(sink, {50us, 300us}).send(wg26_bits(42, 4242), start);
+  ASSERT_EQ(sink.edges.size(), 52u);
+  EXPECT_EQ(report.edges, 52u);
+  EXPECT_EQ(report.widths.size(), 26u);
+  EXPECT_GE(report.first_edge, start);  // never early
+  EXPECT_EQ(report.first_edge, sink.edges.front().at);
+  EXPECT_EQ(report.last_edge, sink.edges.back().at);
+  for (std::size_t i = 1; i < sink.edges.size(); ++i) EXPECT_GE(sink.edges[i].at, sink.edges[i - 1].at);
+  const auto f = decode_frame(sink.edges, {});
+  // Preemption may delay edges (that is what the report is for) but never shortens a pulse or an
+  // interval, so the content always survives.
+  for (auto w : report.widths) EXPECT_GE(w, 50'000);
+  EXPECT_GE(report.width_error_min, 0);
+  EXPECT_FALSE(f.has(rule::pulse_too_short));
+  EXPECT_FALSE(f.has(rule::interval_too_short));
+  EXPECT_FALSE(f.has(rule::glitch));
+  EXPECT_EQ(f.card, 4242u) << describe_long(f) << report;
+  EXPECT_EQ(f.facility, 42u);
+  std::ostringstream os;
+  os << report;
+  EXPECT_EQ(os.str().rfind("TransmitReport(52 edges, width error ", 0), 0u) << os.str();
+}
+
+TEST(WiegandTransmitter, WaitUntilNeverReturnsEarly) {
+  for (MonoNs ahead : {MonoNs{0}, MonoNs{50'000}, MonoNs{2'000'000}}) {
+    const MonoNs deadline = mono_now() + ahead;
+    wait_until(deadline);
+    EXPECT_GE(mono_now(), deadline);
+  }
+}
