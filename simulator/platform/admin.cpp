@@ -80,7 +80,7 @@ void reject_unknown(const std::map<std::string, std::string>& q, std::initialize
 
 const char* kRoutes =
     "GET /fault, PUT /fault, GET /events?after=SEQ&wait_ms=N&limit=N&kind=PREFIX, GET /stats, "
-    "GET /records?after=ID&limit=N, GET /findings?after=ID&limit=N";
+    "GET /records?after=ID&limit=N&with_id=1, GET /findings?after=ID&limit=N";
 
 }  // namespace
 
@@ -171,13 +171,15 @@ HttpResponse Admin::get_stats() const {
   return json_reply(200, out);
 }
 
-HttpResponse Admin::get_rows(const std::function<Json(std::int64_t, std::size_t)>& source, const char* name,
+HttpResponse Admin::get_rows(const std::function<Json(const RowQuery&)>& source, const char* name,
                              const std::map<std::string, std::string>& query) const {
-  reject_unknown(query, {"after", "limit"});
+  reject_unknown(query, {"after", "limit", "with_id"});
   if (!source) return error_reply(404, std::string("/") + name + ": this platform has no store to read them from");
-  const auto after = query_int(query, "after", 0, INT64_MAX);
-  const auto limit = static_cast<std::size_t>(query_int(query, "limit", kDefaultLimit, 100'000));
-  return json_reply(200, Json{{name, source(after, limit)}});
+  RowQuery q;
+  q.after = query_int(query, "after", 0, INT64_MAX);
+  q.limit = static_cast<std::size_t>(query_int(query, "limit", kDefaultLimit, 100'000));
+  q.with_id = query_int(query, "with_id", 0, 1) == 1;
+  return json_reply(200, Json{{name, source(q)}});
 }
 
 }  // namespace gaterig::platform

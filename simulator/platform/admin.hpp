@@ -8,7 +8,8 @@
 //   GET  /events?after=SEQ&wait_ms=N&limit=N&kind=PREFIX   events after SEQ, long-polling up to
 //                                       wait_ms (≤ 30000) until one exists
 //   GET  /stats                         traffic, faults, store counts, timeline
-//   GET  /records?after=ID&limit=N      attendance records stored (from the store)
+//   GET  /records?after=ID&limit=N&with_id=1   attendance records stored (ID numbers masked
+//                                       unless with_id=1: the rig matches them to enrolled persons)
 //   GET  /findings?after=ID&limit=N     protocol findings (bad sign, future date, ...)
 //
 // A pure request -> reply function over its sources: tested without sockets.
@@ -23,10 +24,15 @@ namespace gaterig::platform {
 
 // What the admin endpoint reads besides the timeline; each may be empty (the route then answers
 // 404 saying what is not available).
+struct RowQuery {
+  std::int64_t after = 0;  // rows with a larger id
+  std::size_t limit = 1000;
+  bool with_id = false;    // ID numbers in clear
+};
 struct AdminSources {
-  std::function<Json(std::int64_t after, std::size_t limit)> records;   // a JSON array
-  std::function<Json(std::int64_t after, std::size_t limit)> findings;  // a JSON array
-  std::function<Json()> store_stats;                                    // a JSON object
+  std::function<Json(const RowQuery&)> records;   // a JSON array
+  std::function<Json(const RowQuery&)> findings;  // a JSON array
+  std::function<Json()> store_stats;              // a JSON object
 };
 
 class Admin final : public RequestHandler {
@@ -44,7 +50,7 @@ class Admin final : public RequestHandler {
   HttpResponse put_fault(const HttpRequest& request);
   HttpResponse get_events(const std::map<std::string, std::string>& query) const;
   HttpResponse get_stats() const;
-  HttpResponse get_rows(const std::function<Json(std::int64_t, std::size_t)>& source, const char* name,
+  HttpResponse get_rows(const std::function<Json(const RowQuery&)>& source, const char* name,
                         const std::map<std::string, std::string>& query) const;
 
   FaultSwitch& faults_;

@@ -34,9 +34,10 @@ class AdminTest : public ::testing::Test {
   FaultSwitch faults_{&timeline_};
   TrafficStats traffic_;
   AdminSources sources_{
-      [](std::int64_t after, std::size_t limit) {
+      [](const RowQuery& q) {
         Json rows = Json::array();
-        for (std::int64_t id = after + 1; id <= 5 && rows.size() < limit; ++id) rows.push_back(Json{{"id", id}});
+        for (std::int64_t id = q.after + 1; id <= 5 && rows.size() < q.limit; ++id)
+          rows.push_back(Json{{"id", id}, {"id_number", q.with_id ? "360102199001011234" : "360***********1234"}});
         return rows;
       },
       nullptr,
@@ -110,6 +111,8 @@ TEST_F(AdminTest, PagesRecordsFromTheStoreAndSaysWhenASourceIsMissing) {
   const Json page = call(req("GET", "/records?after=2&limit=2"));
   ASSERT_EQ(page["records"].size(), 2u);
   EXPECT_EQ(page["records"][0]["id"], 3);
+  EXPECT_EQ(page["records"][0]["id_number"], "360***********1234");
+  EXPECT_EQ(call(req("GET", "/records?with_id=1"))["records"][0]["id_number"], "360102199001011234");
   EXPECT_NE(call(req("GET", "/findings"), 404)["error"].get<std::string>().find("no store"), std::string::npos);
 }
 
