@@ -1,0 +1,64 @@
+#include "simulator/platform/form.hpp"
+
+#include "simulator/platform/validation.hpp"
+
+namespace gaterig::platform {
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+FormParse parse_form(std::string_view body) {
+  FormParse p;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    std::size_t end = body.find('&', start);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view pair = body.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) {
+      if (end == body.size()) break;
+      continue;
+    }
+    const std::size_t eq = pair.find('=');
+    const auto name = percent_decode(pair.substr(0, eq));
+    const auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (!name || !value) {
+      p.error = "malformed %-escape in field " + std::to_string(p.fields.size() + 1);
+      return p;
+    }
+    if (!is_utf8(*name) || !is_utf8(*value)) {
+      p.error = "field '" + (is_utf8(*name) ? *name : std::string("?")) + "' is not UTF-8";
+      return p;
+    }
+    p.fields.push_back({*name, *value});
+    if (end == body.size()) break;
+  }
+  return p;
+}
+
+}  // namespace gaterig::platform

@@ -1,0 +1,146 @@
+#include "simulator/platform/national_dialect.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/crypto.hpp"
+#include "simulator/platform/form.hpp"
+#include "simulator/platform/national_call.hpp"
+
+namespace gaterig::platform {
+namespace {
+
+constexpr const char* kFields[] = {"appid", "data", "format", "method", "nonce", "timestamp",
+                                   "version", "sign"};
+
+using Handler = DialectReply (*)(national::Call&);
+const std::map<std::string, Handler, std::less<>>& methods() {
+  static const std::map<std::string, Handler, std::less<>> m{
+      {"Project.Query", national::project_query},
+      {"Team.Add", national::team_add},
+      {"Team.Query", national::team_query},
+      {"ProjectWorker.Add", national::worker_add},
+      {"ProjectWorker.Update", national::worker_update},
+      {"ProjectWorker.Query", national::worker_query},
+      {"WorkerAttendance.Add", national::attendance_add},
+      {"WorkerAttendance.Query", national::attendance_query},
+      {"WorkerEntryExit.Add", national::entry_exit_add},
+      {"WorkerEntryExit.Query", national::entry_exit_query},
+      {"AsyncHandleResult.Query", national::async_result_query},
+  };
+  return m;
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+DialectReply fail(Exchange& ex, int code, const std::string& field, Violation v, int http = 200) {
+  ex.finding(field, v);
+  auto r = national::reply(code, field + ": " + v.message);
+  r.http.status = http;
+  return r;
+}
+
+}  // namespace
+
+std::string NationalDialect::sign(std::string_view appid, std::string_view data,
+                                  std::string_view format, std::string_view method,
+                                  std::string_view nonce, std::string_view timestamp,
+                                  std::string_view version, std::string_view appsecret) {
+  std::string s;
+  s.reserve(data.size() + 200);
+  s.append("appid=").append(appid).append("&data=").append(data).append("&format=").append(format);
+  s.append("&method=").append(method).append("&nonce=").append(nonce).append("&timestamp=").append(timestamp);
+  s.append("&version=").append(version).append("&appsecret=").append(appsecret);
+  return crypto::sha256_hex(lower_ascii(std::move(s)));
+}
+
+DialectReply NationalDialect::handle(Exchange& ex) {
+  const HttpRequest& req = ex.request;
+  if (req.method != "POST")
+    return fail(ex, -1, "http", {"http-method", "open.api takes POST, not " + req.method.substr(0, 16)}, 405);
+  const std::string ctype = lower_ascii(header(req, "content-type"));
+  if (ctype.find("application/x-www-form-urlencoded") == std::string::npos)
+    return fail(ex, -1, "content-type",
+                {"content-type", "expected application/x-www-form-urlencoded, found '" +
+                                     ctype.substr(0, 60) + "'"});
+  if (auto cs = ctype.find("charset="); cs != std::string::npos) {
+    const std::string charset = ctype.substr(cs + 8, 5);
+    if (charset != "utf-8")
+      return fail(ex, -1, "content-type", {"content-type", "charset must be UTF-8"});
+  }
+
+  const FormParse form = parse_form(req.body);
+  if (form.error) return fail(ex, -1, "body", {"form-encoding", *form.error});
+  std::map<std::string, std::string, std::less<>> f;
+  for (const auto& field : form.fields) {
+    if (f.count(field.name))
+      return fail(ex, -1, field.name.substr(0, 40), {"field-duplicated", "the field appears more than once"});
+    f[field.name] = field.value;
+  }
+  if (auto m = f.find("method"); m != f.end()) ex.method = m->second.substr(0, 64);
+  if (auto a = f.find("appid"); a != f.end()) ex.appid = a->second.substr(0, 64);
+  bool missing = false;
+  for (const char* name : kFields)
+    if (f[name].empty()) {
+      ex.finding(name, {"field-missing", std::string(name) + " is required"});
+      missing = true;
+    }
+  if (missing) return national::rejected(ex);
+  if (f["format"] != "json") return fail(ex, -1, "format", {"format-value", "format must be \"json\""});
+  if (f["version"] != "1.0") return fail(ex, -1, "version", {"version-value", "version must be \"1.0\""});
+
+  const ProjectConfig* project = ex.config.project_by_appid(f["appid"]);
+  if (!project) return fail(ex, -3, "appid", {"appid-unknown", "no project has this appid"});
+
+  const std::string expected = sign(f["appid"], f["data"], f["format"], f["method"], f["nonce"],
+                                    f["timestamp"], f["version"], project->appsecret);
+  if (!crypto::equal_ct(expected, f["sign"])) {
+    const bool upper = crypto::equal_ct(expected, lower_ascii(f["sign"]));
+    return fail(ex, -2, "sign",
+                {"sign-mismatch", upper ? "sign must be lowercase hex"
+                                        : "sign does not match sha256 of the lowercased parameters "
+                                          "with &appsecret="});
+  }
+
+  if (auto bad = check_request_time(f["timestamp"], "yyyyMMddHHmmss", ex.received_wall,
+                                    ex.config.replay_window, ex.config.utc_offset)) {
+    const bool window = bad->rule == "timestamp-window";
+    if (window)
+      ex.publish_after_commit("platform.replay_refused",
+                              Json{{"request_id", ex.request_id}, {"dialect", "national"},
+                                   {"appid", ex.appid}, {"reason", "timestamp-window"},
+                                   {"timestamp", f["timestamp"]}});
+    return fail(ex, window ? -2 : -1, "timestamp", *bad);
+  }
+  const std::string& nonce = f["nonce"];
+  if (nonce.size() > 64)
+    return fail(ex, -1, "nonce", {"field-format", "nonce is longer than 64 characters"});
+  if (!ex.replay.claim(ex.appid, nonce, ex.received_wall)) {
+    ex.publish_after_commit("platform.replay_refused",
+                            Json{{"request_id", ex.request_id}, {"dialect", "national"},
+                                 {"appid", ex.appid}, {"reason", "nonce-reused"}, {"nonce", nonce}});
+    return fail(ex, -2, "nonce", {"nonce-reused", "this nonce was already used"});
+  }
+  ex.remember_nonce(nonce, parse_civil(f["timestamp"], ex.config.utc_offset, "yyyyMMddHHmmss").value_or(0));
+
+  const auto handler = methods().find(f["method"]);
+  if (handler == methods().end())
+    return fail(ex, -1, "method", {"method-unknown", "no method '" + f["method"].substr(0, 64) + "'"});
+
+  const Json data = Json::parse(f["data"], nullptr, false);
+  if (data.is_discarded() || !data.is_object())
+    return fail(ex, -1, "data", {"json-syntax", "data must be a JSON object"});
+  national::Call call{ex, *project, data};
+  return handler->second(call);
+}
+
+}  // namespace gaterig::platform
