@@ -14,6 +14,7 @@ enum ExitCode : int {
   kInterrupted = 130 // stopped by SIGINT/SIGTERM before it finished
 };
 
+void add_bench_command(CLI::App& app, int& exit_code);
 void add_platform_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_fixtures_command(CLI::App& app, int& exit_code);
