@@ -1,9 +1,12 @@
 #include "probes/wiegand/transmitter.hpp"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <time.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace gaterig::wiegand {
 
@@ -20,6 +23,13 @@ void wait_until(MonoNs deadline, std::chrono::nanoseconds spin) {
   }
   while (mono_now() < deadline) {
   }
+}
+
+std::string request_realtime_priority(int priority) {
+  sched_param p{};
+  p.sched_priority = priority;
+  const int rc = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &p);
+  return rc == 0 ? std::string() : std::string("SCHED_FIFO refused: ") + std::strerror(rc);
 }
 
 std::ostream& operator<<(std::ostream& os, const TransmitReport& r) {

@@ -5,6 +5,7 @@
 // the rest. It reports what it achieved, since the wire sees the achieved timing, not the plan.
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <ostream>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,11 @@ namespace gaterig::wiegand {
 
 // Waits until mono_now() >= deadline: sleeps to `deadline - spin`, then spins.
 void wait_until(MonoNs deadline, std::chrono::nanoseconds spin = std::chrono::microseconds(200));
+
+// Asks for SCHED_FIFO on the calling thread so preemption stops stretching pulses; needs
+// CAP_SYS_NICE. Returns an empty string on success, else why not. Opt-in: a spinning real-time
+// thread takes a core away from everything else for the length of a frame.
+std::string request_realtime_priority(int priority = 50);
 
 struct TransmitReport {
   MonoNs first_edge = 0, last_edge = 0;  // achieved times of the first and last edge

@@ -53,6 +53,7 @@ struct SendArgs {
   double width_us = 50, interval_us = 2000, gap_ms = 30;
   unsigned repeat = 1;
   bool json = false;
+  bool realtime = false;
 };
 
 // Lets SIGINT/SIGTERM stop whatever is running now, and nothing once it has returned (the
@@ -133,6 +134,8 @@ int run_capture(const CaptureArgs& a) {
   if (a.count) options.max_frames = a.count;
   if (a.duration_s > 0) options.duration = from_ms(a.duration_s * 1000);
 
+  if (!a.gpio.chip.empty() && (a.gpio.d0 < 0 || a.gpio.d1 < 0))
+    throw CLI::ValidationError("--chip", "needs both --d0 and --d1 line offsets");
   std::unique_ptr<EdgeSource> source;
   try {
     source = open_source(a);
@@ -205,6 +208,11 @@ int run_send(const SendArgs& a) {
   const PulseTiming timing{from_us(a.width_us), from_us(a.interval_us)};
   if (timing.width >= timing.interval || timing.width.count() <= 0)
     throw CLI::ValidationError("--width-us", "must be positive and shorter than --interval-us");
+  if (!a.gpio.chip.empty() && (a.gpio.d0 < 0 || a.gpio.d1 < 0))
+    throw CLI::ValidationError("--chip", "needs both --d0 and --d1 line offsets");
+  if (a.realtime)
+    if (const auto why = request_realtime_priority(); !why.empty())
+      std::cerr << "gaterig probe wiegand-send: --realtime: " << why << "; pacing without it\n";
   std::unique_ptr<EdgeSink> sink;
   try {
     sink = open_sink(a);
@@ -320,6 +328,8 @@ void add_probe_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   send->add_flag("--json", snd->json, "one JSON object per frame sent");
+  send->add_flag("--realtime", snd->realtime,
+                 "pace with SCHED_FIFO (needs CAP_SYS_NICE) so preemption does not stretch pulses");
   send->callback([snd, &exit_code] { exit_code = run_send(*snd); });
 }
 

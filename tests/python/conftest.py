@@ -48,6 +48,7 @@ class Process:
                                      stderr=subprocess.PIPE, text=True, bufsize=1)
         self.stdout_lines = []
         self.stderr_lines = []
+        self._pending = {"stdout": b"", "stderr": b""}  # read but not yet returned by wait_line
 
     def wait_line(self, predicate, timeout=20.0, stream="stdout"):
         """Returns the first new line of `stream` for which predicate(line) is true."""
@@ -55,6 +56,17 @@ class Process:
         store = self.stdout_lines if stream == "stdout" else self.stderr_lines
         deadline = time.monotonic() + timeout
         while True:
+            # Lines already read off the pipe come first: select() cannot see them. (Reading with
+            # os.read, not readline, so no line hides in a TextIOWrapper buffer select can't see.)
+            pending = self._pending[stream]
+            newline = pending.find(b"\n")
+            if newline >= 0:
+                line = pending[: newline + 1].decode(errors="replace")
+                self._pending[stream] = pending[newline + 1:]
+                store.append(line.rstrip("\n"))
+                if predicate(line):
+                    return line
+                continue
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"no matching line on {stream} within {timeout}s from {self.args}; "
@@ -62,13 +74,11 @@ class Process:
             ready, _, _ = select.select([pipe], [], [], left)
             if not ready:
                 continue
-            line = pipe.readline()
-            if line == "":
+            chunk = os.read(pipe.fileno(), 65536)
+            if not chunk:
                 raise RuntimeError(f"{self.args} closed {stream} (exit {self.proc.poll()}); "
                                    f"saw: {store[-10:]}; stderr: {self.proc.stderr.read()[-2000:]}")
-            store.append(line.rstrip("\n"))
-            if predicate(line):
-                return line
+            self._pending[stream] += chunk
 
     def wait_json_line(self, predicate=lambda obj: True, timeout=20.0):
         """The first new stdout line that parses as a JSON object and satisfies predicate."""
@@ -90,6 +100,9 @@ class Process:
             self.proc.kill()
             out, err = self.proc.communicate()
             raise
+        out = self._pending["stdout"].decode(errors="replace") + (out or "")
+        err = self._pending["stderr"].decode(errors="replace") + (err or "")
+        self._pending = {"stdout": b"", "stderr": b""}
         return self.proc.returncode, out, err
 
     def kill(self):
