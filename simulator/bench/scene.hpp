@@ -5,7 +5,8 @@
 //   subject gain    g  = max(0.03, ambient + 1.5 × front)        strong front light over-exposes
 //   auto-exposure   ae = 1 / (1 + 1.2 × back)                     back light darkens the subject
 //   background glow    = 255 × back × (1 − w(x, y)) + 30 × back   back light brightens the edges
-//   sensor noise    σ  = 12 × max(0, 1 − (ambient + front + 0.3 × back) / 0.4)   (grey levels)
+//   sensor noise    σ  = 12 × max(0, 1 − (ambient + front + 0.3 × back) / 0.4)   (grey levels,
+//                   one value per pixel, the same on B, G and R)
 //   camera          = clamp(displayed × g × ae + glow + N(0, σ))
 // w(x, y) is 1 on a central ellipse where the fixtures put the face (centre (0.5, 0.45) of the
 // frame, radii 0.28 × width and 0.42 × height at full weight up to 0.8 of the radius) and falls
