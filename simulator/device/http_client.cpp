@@ -182,18 +182,18 @@ HttpReply HttpClient::connect_socket() {
   return last;
 }
 
-HttpReply HttpClient::post(const std::string& path, const std::string& content_type,
-                           const std::string& body) {
+HttpReply HttpClient::request(const std::string& method, const std::string& path,
+                              const std::string& content_type, const std::string& body) {
   std::lock_guard lock(call_mu_);
   if (aborted_) return failed(HttpFailure::aborted, "client aborted");
-  std::string request;
-  request.reserve(body.size() + 256);
-  request += "POST " + path + " HTTP/1.1\r\n";
-  request += "Host: " + endpoint_.host + ":" + std::to_string(endpoint_.port) + "\r\n";
-  request += "Content-Type: " + content_type + "\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  request += "Connection: keep-alive\r\n\r\n";
-  request += body;
+  std::string wire;
+  wire.reserve(body.size() + 256);
+  wire += method + " " + path + " HTTP/1.1\r\n";
+  wire += "Host: " + endpoint_.host + ":" + std::to_string(endpoint_.port) + "\r\n";
+  if (!content_type.empty()) wire += "Content-Type: " + content_type + "\r\n";
+  wire += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  wire += "Connection: keep-alive\r\n\r\n";
+  wire += body;
 
   bool reused = false;
   if (fd_ >= 0 && stale(fd_)) close();
@@ -202,7 +202,7 @@ HttpReply HttpClient::post(const std::string& path, const std::string& content_t
   } else if (auto r = connect_socket(); !r.ok()) {
     return r;
   }
-  HttpReply reply = exchange(request);
+  HttpReply reply = exchange(wire);
   reply.reused_connection = reused;
   const bool keep = reply.ok() && lower(reply.header("connection")) != "close";
   if (!keep) close();

@@ -68,7 +68,12 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends one request and reads its reply. Never throws for network trouble: see HttpReply.
-  HttpReply post(const std::string& path, const std::string& content_type, const std::string& body);
+  HttpReply post(const std::string& path, const std::string& content_type, const std::string& body) {
+    return request("POST", path, content_type, body);
+  }
+  // Any method (the rig's admin endpoints use GET and PUT); an empty content_type sends none.
+  HttpReply request(const std::string& method, const std::string& path, const std::string& content_type,
+                    const std::string& body);
 
   // Drops the kept-alive connection.
   void close();
