@@ -68,8 +68,9 @@ def test_a_refused_value_is_a_rig_error_naming_unit_and_register(gaterig, bench)
     assert "unit 9" in r.stderr and "holding register 0" in r.stderr and "exception 11" in r.stderr
 
 
-def test_an_injected_fault_fires_announces_itself_and_the_client_reports_it(gaterig, spawn):
-    p = spawn(gaterig, "bench", "sim", "--json", "--events", "--fps", "0", "--fault", "exception:4@2x1")
+def test_an_injected_fault_fires_announces_itself_and_the_client_reports_it(gaterig, spawn, tmp_path):
+    p = spawn(gaterig, "bench", "sim", "--json", "--events", "--fps", "0", "--fault", "exception:4@2x1",
+              "--monitor", tmp_path / "m.sock")
     ready = p.wait_json_line(lambda o: o.get("event") == "ready")
     assert ready["faults"] == ["exception:4@2x1"]
     r = run(gaterig, "bench", "lux", "--tcp", tcp(ready), "--json")
@@ -80,8 +81,8 @@ def test_an_injected_fault_fires_announces_itself_and_the_client_reports_it(gate
     assert run(gaterig, "bench", "lux", "--tcp", tcp(ready)).returncode == 0  # used up
 
 
-def test_a_silent_device_times_out_after_the_retries(gaterig, spawn):
-    p = spawn(gaterig, "bench", "sim", "--json", "--fps", "0", "--fault", "drop:1")
+def test_a_silent_device_times_out_after_the_retries(gaterig, spawn, tmp_path):
+    p = spawn(gaterig, "bench", "sim", "--json", "--fps", "0", "--fault", "drop:1", "--monitor", tmp_path / "m.sock")
     ready = p.wait_json_line(lambda o: o.get("event") == "ready")
     r = run(gaterig, "bench", "power", "--tcp", tcp(ready), "--timeout", 100, "--retries", 1)
     assert r.returncode == 3
@@ -97,6 +98,24 @@ def test_summary_on_sigterm_counts_the_requests(gaterig, bench):
     assert summary["signal"] == signal.SIGTERM
     assert summary["modbus"]["requests"] >= 4
     assert summary["light"]["ambient"] == 1000
+
+
+def test_the_monitor_shows_frames_while_the_bench_runs(gaterig, spawn, tmp_path):
+    sock = tmp_path / "m.sock"
+    p = spawn(gaterig, "bench", "sim", "--json", "--fps", "20", "--size", "64x48", "--monitor", sock)
+    p.wait_json_line(lambda o: o.get("event") == "ready")
+    import socket
+    import struct
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(str(sock))
+    header = b""
+    while len(header) < 32:
+        header += s.recv(32 - len(header))
+    magic, version, channels, rows, cols, seq, published = struct.unpack("=IHHIIQq", header)
+    s.close()
+    assert (magic, version, channels, rows, cols) == (0x464D5247, 1, 3, 48, 64)
+    assert seq >= 1 and published > 0
 
 
 def test_usage_errors_exit_2(gaterig):
