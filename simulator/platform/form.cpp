@@ -13,22 +13,26 @@ int hex_value(char c) {
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+  // Written through a raw pointer into a buffer of the input's size: the data field of an
+  // attendance upload is ~300 KB, and per-character appends dominated the request's CPU time.
+  std::string out(text.size(), '\0');
+  char* o = out.data();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p;
+    if (c == '%') {
+      if (end - p < 3) return std::nullopt;
+      const int hi = hex_value(p[1]), lo = hex_value(p[2]);
       if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
+      *o++ = static_cast<char>(hi * 16 + lo);
+      p += 3;
     } else {
-      out += c;
+      *o++ = c == '+' ? ' ' : c;
+      ++p;
     }
   }
+  out.resize(static_cast<std::size_t>(o - out.data()));
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/crypto.hpp"
 #include "core/resident_id.hpp"
+#include "simulator/platform/json_text.hpp"
 
 namespace gaterig::platform {
 namespace {
@@ -224,8 +225,8 @@ DialectReply JiangmenDialect::handle(Exchange& ex) {
   if (ct == req.headers.end() || lower_ascii(ct->second).find("application/json") == std::string::npos)
     return fail(ex, -1, "content-type", {"content-type", "expected application/json"});
 
-  const Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
+  const Json body = parse_json_text(req.body).value_or(Json());
+  if (!body.is_object())
     return fail(ex, -1, "body", {"json-syntax", "the body must be a JSON object"});
   auto token = text(ex, body, "", "token", true, 128);
   auto date = text(ex, body, "", "date", true, 32);
@@ -262,8 +263,9 @@ DialectReply JiangmenDialect::handle(Exchange& ex) {
   Json rq;
   const Json& raw = body.at("requestJson");
   if (raw.is_string()) {
-    rq = Json::parse(raw.get_ref<const std::string&>(), nullptr, false);
-    if (rq.is_discarded()) return fail(ex, -1, "requestJson", {"json-syntax", "requestJson is not valid JSON"});
+    auto parsed = parse_json_text(raw.get_ref<const std::string&>());
+    if (!parsed) return fail(ex, -1, "requestJson", {"json-syntax", "requestJson is not valid JSON"});
+    rq = std::move(*parsed);
   } else {
     rq = raw;
   }

@@ -5,6 +5,7 @@
 
 #include "core/crypto.hpp"
 #include "simulator/platform/form.hpp"
+#include "simulator/platform/json_text.hpp"
 #include "simulator/platform/national_call.hpp"
 
 namespace gaterig::platform {
@@ -136,8 +137,10 @@ DialectReply NationalDialect::handle(Exchange& ex) {
   if (handler == methods().end())
     return fail(ex, -1, "method", {"method-unknown", "no method '" + f["method"].substr(0, 64) + "'"});
 
-  const Json data = Json::parse(f["data"], nullptr, false);
-  if (data.is_discarded() || !data.is_object())
+  const auto parsed = parse_json_text(f["data"]);
+  static const Json kNothing;
+  const Json& data = parsed ? *parsed : kNothing;
+  if (!parsed || !data.is_object())
     return fail(ex, -1, "data", {"json-syntax", "data must be a JSON object"});
   national::Call call{ex, *project, data};
   return handler->second(call);

@@ -89,6 +89,10 @@ bool looks_like_clear_id(std::string_view text);
 // On success `decoded` (if given) receives the bytes.
 Verdict check_image(std::string_view base64, std::size_t limit_bytes, std::string* decoded = nullptr);
 
+// Base64 (standard alphabet, padding optional, line breaks ignored) as crypto::base64_decode
+// accepts it, without its per-byte appends: images are most of an upload's bytes.
+std::optional<std::string> decode_base64(std::string_view text);
+
 Verdict check_longitude(const Json& value, double* out = nullptr);
 Verdict check_latitude(const Json& value, double* out = nullptr);
 
