@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -99,10 +100,17 @@ Verdict check_request_time(std::string_view text, std::string_view pattern, Wall
   const std::int64_t w = std::chrono::duration_cast<std::chrono::nanoseconds>(window).count();
   const std::int64_t skew = *t - now;
   // Whole seconds: the text has no finer resolution than that.
-  if (skew > w + 1'000'000'000 || skew < -w - 1'000'000'000)
-    return v("timestamp-window", echo_text(text) + " is " + std::to_string(skew / 1'000'000'000) +
-                                     " s from the platform's clock; the window is ±" +
-                                     std::to_string(window.count()) + " s");
+  if (skew > w + 1'000'000'000 || skew < -w - 1'000'000'000) {
+    std::string m = echo_text(text) + " is " + std::to_string(skew / 1'000'000'000) +
+                    " s from the platform's clock; the window is ±" + std::to_string(window.count()) + " s";
+    // A whole number of hours off is almost always a client writing another time zone.
+    const std::int64_t hours = (skew + (skew < 0 ? -1 : 1) * 1'800'000'000'000) / 3'600'000'000'000;
+    const std::int64_t rest = skew - hours * 3'600'000'000'000;
+    if (hours != 0 && rest < w + 1'000'000'000 && rest > -w - 1'000'000'000)
+      m += " (about " + std::to_string(hours) + " h: the platform's time is UTC" +
+           (off.minutes < 0 ? "-" : "+") + std::to_string(std::abs(off.minutes) / 60) + ")";
+    return v("timestamp-window", m);
+  }
   return std::nullopt;
 }
 

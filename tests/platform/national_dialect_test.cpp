@@ -3,6 +3,7 @@
 
 #include "core/resident_id.hpp"
 #include "protocol_test_terminal.hpp"
+#include "simulator/platform/national_dialect.hpp"
 #include "simulator/platform/platform.hpp"
 
 using namespace gaterig;
@@ -62,6 +63,14 @@ class NationalDialectTest : public ::testing::Test {
   const std::string id2 = synthetic_resident_id(2);
   const std::string earlier = now_civil("yyyy-MM-dd HH:mm:ss", -3600);
 };
+
+TEST_F(NationalDialectTest, SignAndAesMatchKnownAnswers) {
+  // Known answers computed outside gaterig (Python hashlib and cryptography).
+  EXPECT_EQ(NationalDialect::sign("app-a", "{\"pageIndex\":0}", "json", "Project.Query", "n1", "20240501120000",
+                                  "1.0", kSecretA),
+            "f5a5981d506ab62e176043e74805dd9a756fc7f53cc288b3af1ac027ef047427");
+  EXPECT_EQ(terminal.encrypt("11010519491231002X"), "0whyJ0FnjXE8TQqC953G9I67RW3Um885mYa6LO5bMIo=");
+}
 
 TEST_F(NationalDialectTest, ProjectQueryListsOnlyTheCallersProject) {
   auto r = call("Project.Query", Json{{"pageIndex", 0}, {"pageSize", 10}});

@@ -37,6 +37,10 @@ TEST(Validation, RequestTimestampMustBeInsideTheWindow) {
   EXPECT_EQ(rule(check_request_time("20240501120502", "yyyyMMddHHmmss", now, w, kCst)), "timestamp-window");
   EXPECT_EQ(rule(check_request_time("20240501115458", "yyyyMMddHHmmss", now, w, kCst)), "timestamp-window");
   EXPECT_EQ(rule(check_request_time("2024050112", "yyyyMMddHHmmss", now, w, kCst)), "timestamp-format");
+  // A client writing UTC instead of the platform's +08:00 is told so.
+  const auto utc = check_request_time("20240501040010", "yyyyMMddHHmmss", now, w, kCst);
+  ASSERT_TRUE(utc);
+  EXPECT_NE(utc->message.find("about -8 h"), std::string::npos) << utc->message;
 }
 
 TEST(Validation, CodesForDirectionAndIdCardType) {
