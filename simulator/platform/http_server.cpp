@@ -153,6 +153,17 @@ class Session : public std::enable_shared_from_this<Session> {
                                  self->read_body();
                                });
     }
+    // Usually the whole request came in with the header: parse the rest from the buffer here
+    // rather than through another asynchronous operation.
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      beast::error_code pec;
+      const std::size_t used = parser_->put(buffer_.data(), pec);
+      buffer_.consume(used);
+      if (pec == http::error::need_more) break;
+      if (pec) return on_read_error(pec);
+      if (used == 0) break;
+    }
+    if (parser_->is_done()) return on_read({}, 0);
     read_body();
   }
 
@@ -239,6 +250,10 @@ class Session : public std::enable_shared_from_this<Session> {
       // closed (see on_fault_changed), so this request is not answered either.
       if (server_.stats) server_.stats->no_reply(api_method_);
       return do_close();
+    }
+    if (!server_.opt.health_path.empty() &&
+        std::string_view(req.target).substr(0, req.target.find('?')) == server_.opt.health_path) {
+      return write_local(200, R"({"code":0,"message":"up","data":{"server":"gaterig-platform"}})", false);
     }
     dispatch_to_handler(std::move(req));
   }
@@ -473,6 +488,9 @@ void HttpServer::start() {
                                 "' is not an IPv4 or IPv6 address");
   s.endpoint = tcp::endpoint(address, s.opt.port);
   s.open_listener();  // before any thread runs, so errors reach the caller
+  // Starting in `refuse`: bound (so the port is known and kept) but closed before anyone can
+  // connect, so the ready line never races the close.
+  if (s.faults && s.faults->current().kind == FaultKind::refuse) s.close_listener();
   s.work.emplace(s.ioc.get_executor());
   s.pool = std::make_unique<asio::thread_pool>(s.opt.handler_threads);
   for (unsigned i = 0; i < s.opt.io_threads; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });
@@ -481,7 +499,6 @@ void HttpServer::start() {
     s.faults->on_change([weak](const FaultMode& mode) {
       if (auto self = weak.lock(); self && !self->stopping) self->on_fault_changed(mode);
     });
-    if (s.faults->current().kind == FaultKind::refuse) s.on_fault_changed(s.faults->current());
   }
   LOG_INFO(s.opt.name, "listening on " << s.endpoint.address().to_string() << ":" << s.endpoint.port());
 }

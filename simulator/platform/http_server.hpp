@@ -27,6 +27,10 @@ struct HttpServerOptions {
   unsigned io_threads = 1;
   unsigned handler_threads = 16;         // concurrent handle() calls (each may wait for a commit)
   bool traffic_events = true;            // platform.request_received / platform.reply_sent
+  // Answered by the server itself, on the I/O thread, without the handler (but after the fault
+  // switch, so a rig's liveness check sees the fault too): {"code":0,"message":"up",...}.
+  // Empty = no such path.
+  std::string health_path = "/health";
 };
 
 class HttpServer {

@@ -30,7 +30,7 @@ ServerConfig ServerConfig::from_config(const Config& p) {
   if (auto s = p.find_table("server")) {
     s->reject_unknown({"bind", "port", "body_limit_bytes", "read_timeout_ms", "write_timeout_ms",
                        "stop_deadline_ms", "io_threads", "handler_threads", "traffic_events",
-                       "timeline_capacity"});
+                       "timeline_capacity", "health_path"});
     auto& o = sc.platform;
     read_listener(*s, o);
     o.body_limit = static_cast<std::size_t>(ranged(*s, "body_limit_bytes", static_cast<std::int64_t>(o.body_limit), 1024, 1LL << 30));
@@ -40,6 +40,8 @@ ServerConfig ServerConfig::from_config(const Config& p) {
     o.io_threads = static_cast<unsigned>(ranged(*s, "io_threads", o.io_threads, 1, 64));
     o.handler_threads = static_cast<unsigned>(ranged(*s, "handler_threads", o.handler_threads, 1, 1024));
     o.traffic_events = s->get_bool("traffic_events", o.traffic_events);
+    o.health_path = s->get_string("health_path", o.health_path);
+    if (!o.health_path.empty() && o.health_path.front() != '/') s->fail("health_path", "must start with '/' (or be empty: none)");
     sc.timeline_capacity = static_cast<std::size_t>(ranged(*s, "timeline_capacity", static_cast<std::int64_t>(sc.timeline_capacity), 1000, 100'000'000));
   }
   if (auto a = p.find_table("admin")) {

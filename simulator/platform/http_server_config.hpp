@@ -13,6 +13,7 @@
 //   handler_threads = 16        # concurrent requests waiting for their durable commit
 //   traffic_events = true       # platform.request_received / platform.reply_sent per request
 //   timeline_capacity = 200000  # events kept for /events (oldest dropped, and counted)
+//   health_path = "/health"     # answered by the server itself ({"code":0,...}); "" = none
 //
 //   [platform.admin]
 //   bind = "127.0.0.1"

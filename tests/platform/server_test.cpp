@@ -242,6 +242,17 @@ TEST_F(ServerTest, AHandlerExceptionBecomesA500WithAJsonBody) {
   EXPECT_EQ(c.roundtrip("/open.api", "fine").status, 200);  // the connection survives
 }
 
+TEST_F(ServerTest, AnswersTheHealthPathItselfWithoutTheHandler) {
+  start();
+  auto c = Connection::must_open(port_);
+  const Reply r = c.roundtrip("/health", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Json::parse(r.body)["code"], 0);
+  EXPECT_EQ(handler_.calls(), 0u);
+  faults_.set(FaultMode::error(503));  // a fault covers the health path too
+  EXPECT_EQ(c.roundtrip("/health", "").status, 503);
+}
+
 // ---- fault modes -----------------------------------------------------------------------------
 
 TEST_F(ServerTest, RefuseClosesTheListenerAndUpReopensItOnTheSamePort) {

@@ -157,6 +157,7 @@ def test_fault_with_probability_at_start_prints_its_seed_and_fires_sometimes(spa
 def test_refuse_at_start_still_prints_the_ready_line(spawn, gaterig, tmp_path):
     p = RunningPlatform(spawn, gaterig, str(tmp_path), args=["--fault", "refuse"])
     assert free_port_is_refused("127.0.0.1", p.port)
+    p.admin.mark()
     p.admin.set_fault("up")
     p.admin.wait_event(kind="platform.listening")
     assert p.national().call("Project.Query", {})[0] == 200
