@@ -451,7 +451,7 @@ DialectReply attendance_add(Call& c) {
       }
       if (c.ex.findings().size() != before || !who) continue;
       r.project_code = c.project.code;
-      r.team_sys_no = *team;
+      r.team_sys_no = team.value_or("");  // a missing team is a finding already
       r.id_card_type = who->type;
       r.id_number = who->id;
       r.date = *date;
@@ -567,7 +567,7 @@ DialectReply entry_exit_add(Call& c) {
       if (c.ex.findings().size() != before || !who) continue;
       EntryExitRecord r;
       r.project_code = c.project.code;
-      r.team_sys_no = *team;
+      r.team_sys_no = team.value_or("");
       r.id_card_type = who->type;
       r.id_number = who->id;
       r.date = *date;

@@ -321,6 +321,13 @@ TEST_F(NationalDialectTest, BadTeamProjectAndBatchAreRefused) {
   auto unknown = call("Team.Query", Json{{"projectCode", "nope"}});
   EXPECT_EQ(unknown["code"], -1);
   EXPECT_EQ(finding_rule(), "project-unknown");
+  // Found by the fuzzer: a batch without teamSysNo (once read an empty optional).
+  EXPECT_EQ(call("WorkerAttendance.Add", Json{{"projectCode", kProjectA}, {"dataList", Json::array({record(id1, earlier)})}})["code"], -1);
+  EXPECT_EQ(finding_rule(), "field-missing");
+  EXPECT_EQ(call("WorkerEntryExit.Add", Json{{"projectCode", kProjectA},
+      {"workerList", Json::array({Json{{"idCardType", "01"}, {"idCardNumber", terminal.encrypt(id1)},
+                                       {"date", now_civil("yyyy-MM-dd")}, {"type", 1}}})}})["code"], -1);
+  EXPECT_EQ(finding_rule(), "field-missing");
   EXPECT_EQ(attend(Json::array())["code"], -1);
   EXPECT_EQ(finding_rule(), "batch-size");
   auto paging = call("ProjectWorker.Query", Json{{"projectCode", kProjectA}, {"pageSize", 1000}});
