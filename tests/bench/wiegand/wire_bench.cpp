@@ -5,7 +5,10 @@
 //   frame total       last edge written → frame event (includes the silence that ends a frame)
 //   frame after silence  (last edge + silence) → frame event: the capture's own delay
 #include <algorithm>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -45,7 +48,17 @@ int main(int argc, char** argv) {
   app.add_option("--wire", path, "socket path (default: a fresh one under /tmp)");
   app.add_flag("--realtime", realtime, "sender thread SCHED_FIFO");
   CLI11_PARSE(app, argc, argv);
-  if (path.empty()) path = "/tmp/gaterig-bench-" + std::to_string(::getpid()) + ".sock";
+  std::string dir;
+  if (path.empty()) {
+    // A private directory: a long run must not lose its socket to someone tidying /tmp.
+    char tmpl[] = "/tmp/wiegand-wire-bench-XXXXXX";
+    if (!::mkdtemp(tmpl)) {
+      std::perror("mkdtemp");
+      return 3;
+    }
+    dir = tmpl;
+    path = dir + "/wire.sock";
+  }
 
   VirtualWireSource source(path);
   CaptureOptions options;
@@ -74,6 +87,9 @@ int main(int argc, char** argv) {
     }
     content_findings += content;
     timing_findings += timing;
+    if (next_index % 10000 == 0)
+      std::cerr << "bench_wiegand_wire: " << next_index << " frames, " << wrong << " wrong, "
+                << source.stats().lost << " edges lost" << std::endl;
   });
 
   std::string rt_status = "off";
@@ -97,6 +113,9 @@ int main(int argc, char** argv) {
       next = r.last_edge + static_cast<MonoNs>(gap_ms * 1e6);
     }
     dropped = sink.dropped();
+    // Whatever was lost will never come: give the capture the silence and a second, then stop it.
+    wait_until(next + static_cast<MonoNs>(silence_ms * 1e6) + 1'000'000'000);
+    capture.stop();
   });
   const auto summary = capture.run();
   sender.join();
@@ -119,5 +138,9 @@ int main(int argc, char** argv) {
                  {"latency_last_edge_to_frame_event_total", percentiles(frame_total)},
                  {"latency_frame_event_after_silence_window", percentiles(frame_after_silence)}};
   std::cout << out.dump(1) << std::endl;
+  if (!dir.empty()) {
+    ::unlink(path.c_str());  // the source would remove it on destruction, after main's last line
+    ::rmdir(dir.c_str());
+  }
   return summary.frames == frames && wrong == 0 && dropped == 0 ? 0 : 1;
 }
