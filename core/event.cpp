@@ -33,8 +33,8 @@ std::ostream& operator<<(std::ostream& os, const Event& e) {
 }
 
 void Timeline::publish(Event e) {
-  std::vector<std::function<void(const Event&)>> listeners;
-  Event stored;
+  std::shared_ptr<const std::vector<std::function<void(const Event&)>>> listeners;
+  std::optional<Event> stored;  // a copy only when someone listens: publishing is a hot path
   {
     std::lock_guard lock(mu_);
     e.seq = next_seq_++;
@@ -43,11 +43,14 @@ void Timeline::publish(Event e) {
       ++dropped_;
     }
     events_.push_back(std::move(e));
-    stored = events_.back();
-    listeners = listeners_;
+    if (listeners_ && !listeners_->empty()) {
+      listeners = listeners_;
+      stored = events_.back();
+    }
   }
   cv_.notify_all();
-  for (auto& l : listeners) l(stored);
+  if (listeners)
+    for (auto& l : *listeners) l(*stored);
 }
 
 std::vector<Event> Timeline::since(std::uint64_t after, std::size_t max) const {
@@ -112,7 +115,11 @@ std::size_t Timeline::size() const {
 
 void Timeline::add_listener(std::function<void(const Event&)> listener) {
   std::lock_guard lock(mu_);
-  listeners_.push_back(std::move(listener));
+  // Copy-on-write: publishers take the current list without copying it.
+  auto next = listeners_ ? std::make_shared<std::vector<std::function<void(const Event&)>>>(*listeners_)
+                         : std::make_shared<std::vector<std::function<void(const Event&)>>>();
+  next->push_back(std::move(listener));
+  listeners_ = std::move(next);
 }
 
 }  // namespace gaterig

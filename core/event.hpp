@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -72,7 +73,7 @@ class Timeline final : public EventSink {
   std::size_t capacity_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t dropped_ = 0;
-  std::vector<std::function<void(const Event&)>> listeners_;
+  std::shared_ptr<const std::vector<std::function<void(const Event&)>>> listeners_;
 };
 
 }  // namespace gaterig
