@@ -1,5 +1,6 @@
 #include "reports/statistics/subject_bootstrap.hpp"
 
+#include <iostream>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -93,6 +94,9 @@ TEST(SubjectBootstrap, CoversThePopulationRateUnderClusteringWhereBinomialDoesNo
   }
   const double boot = static_cast<double>(boot_cover) / datasets;
   const double binomial = static_cast<double>(binomial_cover) / datasets;
+  RecordProperty("bootstrap_coverage", std::to_string(boot));
+  RecordProperty("binomial_coverage", std::to_string(binomial));
+  std::cout << "[ coverage ] nominal 90 %: person bootstrap " << boot << ", Clopper-Pearson by attempt " << binomial << "\n";
   EXPECT_GT(boot, 0.80) << "bootstrap coverage " << boot;
   EXPECT_LT(boot, 0.97) << "bootstrap coverage " << boot;
   EXPECT_LT(binomial, boot) << "binomial coverage " << binomial;
