@@ -106,4 +106,15 @@ Decision decide(Relation relation, double threshold, DecisionRule rule, double p
   return d;
 }
 
+Verdict worst_of(const std::vector<Verdict>& parts) {
+  bool any_tested = false, all_pass = true;
+  for (Verdict v : parts) {
+    if (v == Verdict::fail) return Verdict::fail;
+    if (v != Verdict::not_tested) any_tested = true;
+    if (v != Verdict::pass) all_pass = false;
+  }
+  if (!any_tested) return Verdict::not_tested;
+  return all_pass ? Verdict::pass : Verdict::not_demonstrable;
+}
+
 }  // namespace gaterig::statistics

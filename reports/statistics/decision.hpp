@@ -3,6 +3,7 @@
 // (ISO/IEC 17025 §7.1.3 and §7.8.6; ILAC-G8:09/2019 decision rules).
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace gaterig::statistics {
 
@@ -50,5 +51,11 @@ struct Decision {
 // lower_bound/upper_bound are one-sided bounds at the stated confidence.
 Decision decide(Relation relation, double threshold, DecisionRule rule, double point, double lower_bound,
                 double upper_bound);
+
+// One verdict for a clause measured in parts, where the worst part counts (ISO/IEC 30107-3: APCER
+// per attack-instrument species, the worst species decides). FAIL if any part fails; otherwise
+// NOT_TESTED if no part was tested; otherwise PASS only if every part passes (an untested or
+// undecided species leaves the clause NOT_DEMONSTRABLE). No parts: NOT_TESTED.
+Verdict worst_of(const std::vector<Verdict>& parts);
 
 }  // namespace gaterig::statistics

@@ -64,6 +64,10 @@ TEST(CompareProportions, ALargeDropFails) {
   EXPECT_EQ(c.verdict, Verdict::fail);
   EXPECT_TRUE(c.significantly_worse);
   EXPECT_LT(c.difference_bounds.upper, -0.02);
+  std::ostringstream os;
+  os << c;
+  EXPECT_NE(os.str().find("270/300 vs 300/300, difference -10 pp"), std::string::npos) << os.str();
+  EXPECT_NE(os.str().find("-> FAIL"), std::string::npos) << os.str();
 }
 
 TEST(CompareProportions, SignificantButWithinTheMarginIsNotEnoughEvidenceEitherWay) {

@@ -154,5 +154,16 @@ TEST(Decision, ParsesWhatItPrints) {
   EXPECT_THROW(parse_verdict("ERROR"), std::invalid_argument);
 }
 
+TEST(Decision, TheWorstAttackSpeciesDecidesTheClause) {
+  RateClause apcer{"APCER", "JX-A.9", "attacks accepted", "attack presentations", Relation::at_most, 0.01};
+  const auto print = measure_rate(apcer, 0, 300), screen = measure_rate(apcer, 0, 300), video = measure_rate(apcer, 0, 120);
+  EXPECT_EQ(worst_of({print.verdict, screen.verdict}), Verdict::pass);
+  EXPECT_EQ(worst_of({print.verdict, screen.verdict, video.verdict}), Verdict::not_demonstrable);
+  EXPECT_EQ(worst_of({print.verdict, measure_rate(apcer, 12, 300).verdict, video.verdict}), Verdict::fail);
+  EXPECT_EQ(worst_of({print.verdict, Verdict::not_tested}), Verdict::not_demonstrable);
+  EXPECT_EQ(worst_of({Verdict::not_tested}), Verdict::not_tested);
+  EXPECT_EQ(worst_of({}), Verdict::not_tested);
+}
+
 }  // namespace
 }  // namespace gaterig::statistics

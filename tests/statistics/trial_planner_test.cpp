@@ -1,6 +1,7 @@
 #include "reports/statistics/trial_planner.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -77,6 +78,12 @@ TEST(TrialPlanner, InflatesForCorrelatedAttemptsAndCountsPersons) {
   EXPECT_DOUBLE_EQ(p.design_effect, 1.9);
   EXPECT_EQ(p.trials_with_design_effect, 569u);  // ceil(299 * 1.9 = 568.1)
   EXPECT_EQ(p.persons, 57u);
+}
+
+TEST(TrialPlanner, PrintsItself) {
+  std::ostringstream os;
+  os << plan_trials({far_clause()});
+  EXPECT_EQ(os.str(), "299 trials, at most 0 errors, 299 persons");
 }
 
 TEST(TrialPlanner, RefusesPlansThatCannotSucceed) {
