@@ -1,0 +1,54 @@
+#pragma once
+// The face engine's settings: which engine, where its models are, and every threshold a degraded
+// behaviour profile may move. Defaults are the compliant terminal's, chosen from the measurements
+// in README.md.
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/config.hpp"
+
+namespace gaterig::device {
+
+struct FaceEngineConfig {
+  std::string engine = "auto";        // auto | dnn | classic
+  std::filesystem::path model_dir;    // holds yunet-static.onnx (and/or fr_*.onnx); empty: find_face_models()
+  std::size_t capacity = 10000;       // enrolled persons; beyond it enrollment fails (store_full)
+
+  // detection
+  float detector_threshold = 0.7F;    // YuNet score; below NOTES' 0.9 so masked faces are still found
+  int min_enroll_eye_px = 20;         // enrollment photo: eye distance below this → too_small
+  double several_faces_area = 0.25;   // a second face at least this fraction of the first's area → several_faces
+
+  // matching
+  double match_threshold = 0.5;       // dnn cosine (NOTES: ORL 98.4 % genuine, 0 false matches at 0.5)
+  double lbph_max_distance = 90.0;    // classic: LBPH chi-square distance accepted
+  bool match_masked = true;           // false (profile no-mask): no match attempted when a mask is seen
+
+  // light (profile light-sensitive narrows this): face exposure outside → refusal "exposure"
+  double exposure_min = 0.0, exposure_max = 255.0;
+
+  // wearables
+  bool check_mask = true;
+  double mask_threshold = 3.0;        // MaskMeasure: ΔE / (1 + spread)
+  bool check_helmet = true;
+  double helmet_threshold = 0.75;     // HelmetMeasure::score
+
+  // liveness
+  bool check_liveness = true;
+  double liveness_frame_threshold = 2.2;  // frame-edge score at or above → spoof (cue "frame")
+  double liveness_model_min = 1e-4;       // fr_liveness live probability below → spoof (cue "model")
+  bool liveness_use_model = true;
+  double liveness_tone_low_min = 999;     // print tonal floor cue: off by default (see README.md)
+
+  // Reads a [device.face] style table; unknown keys are errors naming the key.
+  static FaceEngineConfig from(const Config& table);
+};
+
+// Named degraded profiles, applied on top of a config: "loose" (match threshold 0.3), "no-liveness",
+// "no-helmet", "no-mask" (no match with a mask), "light-sensitive" (exposure 70..180), "small-store"
+// (capacity 100). Throws std::invalid_argument for an unknown name, listing the known ones.
+void apply_face_profile(FaceEngineConfig& config, std::string_view profile);
+
+}  // namespace gaterig::device
