@@ -38,6 +38,18 @@ class ClassicEngine final : public FaceEngine {
     }
   }
 
+  ~ClassicEngine() override {
+    try {
+      save_now();
+    } catch (const std::exception&) {
+      // a destructor must not throw; the platform re-syncs what was not saved
+    }
+  }
+  void flush() override {
+    std::lock_guard lock(mu_);
+    save_now();
+  }
+
   std::string name() const override { return "classic"; }
   const FaceEngineConfig& config() const override { return config_; }
   void reconfigure(const FaceEngineConfig& c) override {
@@ -140,7 +152,15 @@ class ClassicEngine final : public FaceEngine {
   }
 
   void persist() {
-    if (file_.empty()) return;
+    dirty_ = true;
+    if (std::chrono::steady_clock::now() - saved_ >= std::chrono::seconds(1)) save_now();
+  }
+  bool dirty_ = false;
+  std::chrono::steady_clock::time_point saved_{};
+  void save_now() {
+    if (file_.empty() || !dirty_) return;
+    dirty_ = false;
+    saved_ = std::chrono::steady_clock::now();
     std::vector<float> rows;
     rows.reserve(crops_.size() * kCrop * kCrop);
     for (const auto& c : crops_)

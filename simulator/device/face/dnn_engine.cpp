@@ -22,6 +22,18 @@ class DnnEngine final : public FaceEngine {
     if (!file_.empty() && std::filesystem::exists(file_, ec)) gallery_ = Gallery::load(file_, c.capacity);
   }
 
+  ~DnnEngine() override {
+    try {
+      save_now();
+    } catch (const std::exception&) {
+      // a destructor must not throw; the platform re-syncs what was not saved
+    }
+  }
+  void flush() override {
+    std::lock_guard lock(mu_);
+    save_now();
+  }
+
   std::string name() const override { return "dnn"; }
   const FaceEngineConfig& config() const override { return config_; }
   void reconfigure(const FaceEngineConfig& c) override {
@@ -87,8 +99,17 @@ class DnnEngine final : public FaceEngine {
 
  private:
   void persist() {
-    if (!file_.empty()) gallery_.save(file_);
+    dirty_ = true;
+    if (std::chrono::steady_clock::now() - saved_ >= std::chrono::seconds(1)) save_now();
   }
+  void save_now() {
+    if (file_.empty() || !dirty_) return;
+    gallery_.save(file_);
+    dirty_ = false;
+    saved_ = std::chrono::steady_clock::now();
+  }
+  bool dirty_ = false;
+  std::chrono::steady_clock::time_point saved_{};
 
   mutable std::mutex mu_;
   FaceEngineConfig config_;

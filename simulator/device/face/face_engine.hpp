@@ -100,6 +100,11 @@ class FaceEngine {
   virtual bool is_enrolled(const std::string& person) const = 0;
 
   virtual FrameAnalysis analyse(const cv::Mat& frame) = 0;
+
+  // Enrollment changes reach the gallery file at most once per second (a 10,000-person file is
+  // 20 MB; saving it per enrollment would make bulk enrollment quadratic) and on flush() and
+  // destruction. A power cut can lose the last second of enrollments: the platform re-syncs them.
+  virtual void flush() = 0;
 };
 
 }  // namespace gaterig::device
