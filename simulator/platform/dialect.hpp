@@ -64,6 +64,11 @@ class Exchange {
   // is durable. At most once per request; throws StoreError as Store::write does.
   Outcome commit(const std::function<Outcome(WriteTxn&)>& work, int http_status = 200);
   bool committed() const { return committed_; }
+  // For a request that wrote nothing and found nothing wrong (a query): its log entry and nonce
+  // go into the next group commit without waiting for it (Store::write_later). The replay
+  // memory already refuses the nonce; only a crash within that commit's few milliseconds can
+  // forget it. Counts as this request's commit.
+  void log_later(const Outcome& outcome, int http_status = 200);
 
   // An event to publish once this request's writes are durable (or right away if it writes
   // nothing). Source "platform".
@@ -71,6 +76,7 @@ class Exchange {
   const std::vector<std::pair<std::string, Json>>& pending_events() const { return events_; }
 
  private:
+  RequestLogEntry log_entry(const Outcome& outcome, int http_status) const;
   std::vector<Finding> findings_;
   std::vector<std::pair<std::string, Json>> events_;
   std::string nonce_;
@@ -84,6 +90,10 @@ class Dialect {
   virtual std::string_view name() const = 0;
   // True when this dialect answers requests for `path` (the target without its query string).
   virtual bool serves(std::string_view path) const = 0;
+  // False when handle() will most likely not wait for a durable commit (a query): the server
+  // then answers it on its I/O thread instead of handing it to the worker pool. A guess from a
+  // cheap look at the request; a wrong `false` only costs one blocked I/O thread for a commit.
+  virtual bool may_block(const HttpRequest&) const { return true; }
   // Never throws for anything the client sent; StoreError may pass through (the platform turns it
   // into a "try again" reply).
   virtual DialectReply handle(Exchange& exchange) = 0;

@@ -43,22 +43,37 @@ Exchange::Outcome Exchange::commit(const std::function<Outcome(WriteTxn&)>& work
       txn.add_finding(f);
     }
     if (!nonce_.empty()) txn.add_nonce(appid, nonce_, nonce_timestamp_, received_wall);
-    RequestLogEntry e;
-    e.request_id = request_id;
-    e.dialect = dialect;
-    e.method = valid_utf8(method);
-    e.appid = valid_utf8(appid);
-    e.peer = valid_utf8(request.peer);
-    e.code = outcome.code;
-    e.message = valid_utf8(outcome.message);
-    e.http_status = http_status;
-    e.body_bytes = static_cast<std::int64_t>(request.body.size());
-    e.received_mono = received_mono;
-    e.received_wall = received_wall;
-    e.latency_us = (mono_now() - received_mono) / 1000;
-    txn.log_request(e);
+    txn.log_request(log_entry(outcome, http_status));
   });
   return outcome;
+}
+
+RequestLogEntry Exchange::log_entry(const Outcome& outcome, int http_status) const {
+  RequestLogEntry e;
+  e.request_id = request_id;
+  e.dialect = dialect;
+  e.method = valid_utf8(method);
+  e.appid = valid_utf8(appid);
+  e.peer = valid_utf8(request.peer);
+  e.code = outcome.code;
+  e.message = valid_utf8(outcome.message);
+  e.http_status = http_status;
+  e.body_bytes = static_cast<std::int64_t>(request.body.size());
+  e.received_mono = received_mono;
+  e.received_wall = received_wall;
+  e.latency_us = (mono_now() - received_mono) / 1000;
+  return e;
+}
+
+void Exchange::log_later(const Outcome& outcome, int http_status) {
+  if (committed_) throw std::logic_error("Exchange::log_later after this request's commit");
+  if (!findings_.empty()) throw std::logic_error("Exchange::log_later: findings must be stored durably (commit)");
+  committed_ = true;
+  store.write_later([e = log_entry(outcome, http_status), appid = appid, nonce = nonce_,
+                     timestamp = nonce_timestamp_](WriteTxn& txn) {
+    if (!nonce.empty()) txn.add_nonce(appid, nonce, timestamp, e.received_wall);
+    txn.log_request(e);
+  });
 }
 
 void Exchange::publish_after_commit(std::string kind, Json payload) {

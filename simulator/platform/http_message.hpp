@@ -30,6 +30,10 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   virtual HttpResponse handle(const HttpRequest& request) = 0;
+  // False when handle() will most likely return without waiting (no durable commit, no long
+  // poll): the server then calls it on its I/O thread rather than handing it to the worker pool
+  // (two thread hand-offs less). Called on the I/O thread; must be cheap and must not block.
+  virtual bool may_block(const HttpRequest&) const { return true; }
 };
 
 }  // namespace gaterig::platform

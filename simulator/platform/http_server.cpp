@@ -258,17 +258,25 @@ class Session : public std::enable_shared_from_this<Session> {
     dispatch_to_handler(std::move(req));
   }
 
+  HttpResponse call_handler(const HttpRequest& req) {
+    HttpResponse response;
+    try {
+      response = server_.handler.handle(req);
+    } catch (const std::exception& e) {
+      LOG_ERROR(server_.opt.name, "handler failed on " << req.target << ": " << e.what());
+      response.status = 500;
+      response.body = error_body(-1, std::string("internal error: ") + e.what());
+    }
+    return response;
+  }
+
   void dispatch_to_handler(HttpRequest req) {
     state_ = State::handling;
+    // What will not wait (a query) is answered right here: the pool and the post back to this
+    // strand cost two context switches per request, more than the query itself.
+    if (!server_.handler.may_block(req)) return on_handled(call_handler(req));
     asio::post(*server_.pool, [self = shared_from_this(), req = std::move(req)]() {
-      HttpResponse response;
-      try {
-        response = self->server_.handler.handle(req);
-      } catch (const std::exception& e) {
-        LOG_ERROR(self->server_.opt.name, "handler failed on " << req.target << ": " << e.what());
-        response.status = 500;
-        response.body = error_body(-1, std::string("internal error: ") + e.what());
-      }
+      HttpResponse response = self->call_handler(req);
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->on_handled(std::move(response)); });
     });

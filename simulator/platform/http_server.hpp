@@ -1,7 +1,9 @@
 #pragma once
 // The platform endpoint's HTTP/1.1 server (Boost.Beast, kept out of this header): keep-alive,
 // a body size limit, read and write timeouts, one session per connection. The RequestHandler
-// runs on a worker pool, off the I/O threads, because it blocks until a write is durable. Fault
+// runs on a worker pool, off the I/O threads, because it blocks until a write is durable; a
+// request the handler says will not block (RequestHandler::may_block: a query) is answered on
+// its I/O thread, saving two thread hand-offs. Fault
 // injection (FaultSwitch) is part of the server loop. Used twice: for the platform's port and,
 // with no faults and no traffic events, for the admin port.
 #include <chrono>

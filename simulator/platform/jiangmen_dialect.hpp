@@ -27,6 +27,11 @@ class JiangmenDialect final : public Dialect {
  public:
   std::string_view name() const override { return "jiangmen"; }
   bool serves(std::string_view path) const override { return path.substr(0, 5) == "/api/"; }
+  bool may_block(const HttpRequest& request) const override {
+    const std::string_view target(request.target);
+    const std::string_view path = target.substr(0, target.find('?'));
+    return !(path.size() > 6 && path.substr(path.size() - 6) == "/Query");
+  }
   DialectReply handle(Exchange& exchange) override;
 
   static std::string sign(std::string_view token, std::string_view key, std::string_view date);

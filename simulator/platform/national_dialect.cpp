@@ -64,6 +64,16 @@ std::string NationalDialect::sign(std::string_view appid, std::string_view data,
   return crypto::sha256_hex(lower_ascii(std::move(s)));
 }
 
+bool NationalDialect::may_block(const HttpRequest& request) const {
+  const std::string_view body(request.body);
+  std::size_t at = body.substr(0, 7) == "method=" ? 0 : body.find("&method=");
+  if (at == std::string_view::npos) return true;  // refused with a finding, which is committed
+  at += body[at] == '&' ? 8 : 7;
+  const std::string_view value = body.substr(at, body.find('&', at) - at);
+  constexpr std::string_view query = ".Query";
+  return !(value.size() > query.size() && value.substr(value.size() - query.size()) == query);
+}
+
 DialectReply NationalDialect::handle(Exchange& ex) {
   const HttpRequest& req = ex.request;
   if (req.method != "POST")

@@ -55,6 +55,8 @@ class NationalDialect final : public Dialect {
   std::string_view name() const override { return "national"; }
   bool serves(std::string_view path) const override { return path == "/open.api"; }
   DialectReply handle(Exchange& exchange) override;
+  // The form's method field, read raw: "*.Query" methods write nothing.
+  bool may_block(const HttpRequest& request) const override;
 
   // The sign of a request as the platform computes it (lowercase hex).
   static std::string sign(std::string_view appid, std::string_view data, std::string_view format,

@@ -39,6 +39,12 @@ Dialect* Platform::dialect_for(std::string_view path) const {
   return nullptr;
 }
 
+bool Platform::may_block(const HttpRequest& request) const {
+  const std::string_view target(request.target);
+  const Dialect* dialect = dialect_for(target.substr(0, target.find('?')));
+  return dialect && dialect->may_block(request);
+}
+
 HttpResponse Platform::handle(const HttpRequest& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   Dialect* dialect = dialect_for(path);
@@ -66,7 +72,10 @@ HttpResponse Platform::handle(const HttpRequest& request) {
   }
   if (!ex.committed()) {
     try {
-      ex.commit([&](WriteTxn&) { return Exchange::Outcome{reply.code, reply.message}; }, reply.http.status);
+      if (ex.findings().empty())
+        ex.log_later(Exchange::Outcome{reply.code, reply.message}, reply.http.status);
+      else  // findings are conformance evidence: durable before the reply, like records
+        ex.commit([&](WriteTxn&) { return Exchange::Outcome{reply.code, reply.message}; }, reply.http.status);
     } catch (const std::exception& e) {
       LOG_ERROR("platform", "request log: " << e.what());
     }

@@ -14,7 +14,11 @@
 //   platform.request          {request_id, dialect, method, appid, code, message, http_status,
 //                              peer, body_bytes, received_mono, received_wall, latency_us}
 //                             one per request, after its writes are durable; latency_us =
-//                             received -> reply ready, including the commit
+//                             received -> reply ready, including the commit. A request that
+//                             writes nothing and has no findings (a query) does not wait: its
+//                             log entry and nonce go into the next group commit after the reply
+//                             (a crash in those few ms forgets them; a write's nonce is always
+//                             committed with its records, so a replayed write is always refused)
 //   platform.record_accepted  {table ("attendance"|"entry_exit"), record_id, project, team,
 //                              id_masked, date, direction ("01"/"02"; entry_exit: "1"/"0"),
 //                              request_id, dialect, received_mono, received_wall}
@@ -48,6 +52,8 @@ class Platform final : public RequestHandler {
 
   // Thread-safe; returns only after any accepted write is durable.
   HttpResponse handle(const HttpRequest& request) override;
+  // Queries (and requests no dialect serves) do not wait for a commit: see Exchange::log_later.
+  bool may_block(const HttpRequest& request) const override;
 
   const PlatformConfig& config() const { return config_; }
   Store& store() { return *store_; }

@@ -1,5 +1,6 @@
 #include "simulator/platform/store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 
@@ -353,6 +354,8 @@ void WriteTxn::log_request(const RequestLogEntry& e) {
 struct Store::Job {
   enum class State { queued, running, ran, done };
   const std::function<void(WriteTxn&)>* work = nullptr;
+  std::function<void(WriteTxn&)> owned;  // write_later: nobody waits, the job owns its work
+  std::uint64_t seq = 0;
   State state = State::queued;
   bool cancelled = false;
   std::exception_ptr error;
@@ -462,6 +465,7 @@ void Store::write(const std::function<void(WriteTxn&)>& work) {
   const auto deadline = std::chrono::steady_clock::now() + options_.write_timeout;
   std::unique_lock lock(mu_);
   if (stopping_) throw StoreError("store " + options_.path.string() + ": closing, write refused");
+  job->seq = ++queued_seq_;
   queue_.push_back(job);
   queue_cv_.notify_one();
   if (!done_cv_.wait_until(lock, deadline, [&] { return job->state == Job::State::done; })) {
@@ -479,22 +483,48 @@ void Store::write(const std::function<void(WriteTxn&)>& work) {
   if (job->error) std::rethrow_exception(job->error);
 }
 
+void Store::write_later(std::function<void(WriteTxn&)> work) {
+  auto job = std::make_shared<Job>();
+  job->owned = std::move(work);
+  job->work = &job->owned;
+  std::lock_guard lock(mu_);
+  if (stopping_) throw StoreError("store " + options_.path.string() + ": closing, write refused");
+  job->seq = ++queued_seq_;
+  queue_.push_back(std::move(job));
+  queue_cv_.notify_one();
+}
+
+void Store::flush() const {
+  std::unique_lock lock(mu_);
+  const std::uint64_t target = queued_seq_;
+  if (!done_cv_.wait_for(lock, options_.write_timeout, [&] { return done_seq_ >= target; }))
+    throw StoreError("store " + options_.path.string() + ": queued writes not committed within " +
+                     std::to_string(options_.write_timeout.count()) + " ms");
+}
+
 void Store::writer_loop() {
   Db& db = *write_db_;
   WriteTxn txn(db);
   auto savepoint = [&](const char* sql) { db.exec(sql); };
   for (;;) {
     std::vector<std::shared_ptr<Job>> batch;
+    std::uint64_t batch_seq = 0;
     {
       std::unique_lock lock(mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      for (auto& j : queue_)
+      for (auto& j : queue_) {
+        batch_seq = std::max(batch_seq, j->seq);
         if (!j->cancelled) {
           j->state = Job::State::running;
           batch.push_back(std::move(j));
         }
+      }
       queue_.clear();
+      if (batch.empty()) {
+        done_seq_ = batch_seq;
+        done_cv_.notify_all();
+      }
     }
     if (batch.empty()) continue;
     std::exception_ptr commit_error;
@@ -511,6 +541,14 @@ void Store::writer_loop() {
           savepoint("RELEASE job");
         } catch (...) {
           j->error = std::current_exception();
+          if (j->owned) {  // nobody waits for it: say so here
+            try {
+              std::rethrow_exception(j->error);
+            } catch (const std::exception& e) {
+              LOG_ERROR("platform.store", "queued write failed: " << e.what());
+            } catch (...) {
+            }
+          }
           try {
             savepoint("ROLLBACK TO job");
             savepoint("RELEASE job");
@@ -546,6 +584,7 @@ void Store::writer_loop() {
         if (commit_error) j->error = commit_error;
         j->state = Job::State::done;
       }
+      done_seq_ = batch_seq;
       if (!commit_error) ++commits_;
     }
     done_cv_.notify_all();
@@ -681,6 +720,7 @@ std::vector<DuplicateRecord> Store::duplicates(std::int64_t after_id, std::size_
 }
 
 std::vector<RequestLogEntry> Store::requests(std::int64_t after_id, std::size_t limit) const {
+  flush();  // queries log through write_later
   std::lock_guard lock(read_mu_);
   auto s = read_db_->prepare(
       "SELECT request_id, dialect, method, appid, peer, code, message, http_status, body_bytes, "
@@ -726,6 +766,7 @@ std::vector<Store::NonceSeen> Store::nonces_since(WallNs since) const {
 }
 
 Json Store::stats() const {
+  flush();  // the request counts include queries logged through write_later
   std::lock_guard lock(read_mu_);
   auto count = [&](const char* table) {
     auto s = read_db_->prepare(std::string("SELECT COUNT(*) FROM ") + table);

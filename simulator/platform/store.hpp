@@ -96,6 +96,14 @@ class Store {
   // changes are rolled back and the exception comes out here. StoreError when the commit fails or
   // is not confirmed within write_timeout (the work may then still be committed later).
   void write(const std::function<void(WriteTxn&)>& work);
+  // Runs `work` in the next group commit WITHOUT waiting for it: for what a reply does not
+  // acknowledge (the log entry and nonce of a query). A kill -9 within a few milliseconds of the
+  // call may lose it; a clean shutdown (the destructor) commits it. Failures are logged.
+  void write_later(std::function<void(WriteTxn&)> work);
+  // Waits until every write queued before this call has committed (or failed), at most
+  // write_timeout. The queries of what write_later stores (requests()) call it, so a reader sees
+  // every request answered before it asked.
+  void flush() const;
 
   // ---- queries (any thread) ----
   std::vector<AttendanceRecord> attendance(std::int64_t after_id = 0, std::size_t limit = SIZE_MAX,
@@ -141,8 +149,10 @@ class Store {
 
   mutable std::mutex mu_;
   std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
+  mutable std::condition_variable done_cv_;  // mutable: flush() waits on it
   std::deque<std::shared_ptr<Job>> queue_;
+  std::uint64_t queued_seq_ = 0;  // jobs queued so far; batches finish in queue order
+  std::uint64_t done_seq_ = 0;    // every job up to this one is done
   bool stopping_ = false;
   std::uint64_t commits_ = 0;
   std::thread writer_;
