@@ -15,29 +15,30 @@ Timeline* pick(Timeline* given, std::unique_ptr<Timeline>& own, std::size_t capa
 
 }  // namespace
 
+void PlatformService::CountingSink::publish(Event e) {
+  if (e.kind == "platform.record_accepted") {
+    if (e.payload.value("table", "") == "entry_exit") ++counts_.entry_exit;
+    else ++counts_.attendance;
+  } else if (e.kind == "platform.duplicate") {
+    ++counts_.duplicates;
+  } else if (e.kind == "platform.finding") {
+    ++counts_.findings;
+  } else if (e.kind == "platform.replay_refused") {
+    ++counts_.replays;
+  } else if (e.kind == "platform.worker_enrolled") {
+    ++counts_.workers;
+  }
+  next_.publish(std::move(e));
+}
+
 PlatformService::PlatformService(PlatformConfig platform_config, ServerConfig server_config, Timeline* timeline)
     : platform_config_(std::move(platform_config)),
       server_config_(std::move(server_config)),
       timeline_(pick(timeline, own_timeline_, server_config_.timeline_capacity)),
       counts_(std::make_shared<Counts>()),
+      counting_(*timeline_, *counts_),
       faults_(timeline_, server_config_.fault) {
-  // The listener may outlive this service when the timeline is the rig's: it owns its counters.
-  timeline_->add_listener([counts = counts_](const Event& e) {
-    if (e.source != "platform") return;
-    if (e.kind == "platform.record_accepted") {
-      if (e.payload.value("table", "") == "entry_exit") ++counts->entry_exit;
-      else ++counts->attendance;
-    } else if (e.kind == "platform.duplicate") {
-      ++counts->duplicates;
-    } else if (e.kind == "platform.finding") {
-      ++counts->findings;
-    } else if (e.kind == "platform.replay_refused") {
-      ++counts->replays;
-    } else if (e.kind == "platform.worker_enrolled") {
-      ++counts->workers;
-    }
-  });
-  platform_ = std::make_unique<Platform>(platform_config_, *timeline_);
+  platform_ = std::make_unique<Platform>(platform_config_, counting_);
   Store& store = platform_->store();
   AdminSources sources;
   sources.records = [&store](const RowQuery& q) {

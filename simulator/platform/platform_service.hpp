@@ -56,18 +56,31 @@ class PlatformService {
   //  "faults_fired":{..},"store":{..}}
   Json summary() const;
 
-  // Counts of this run's protocol events, kept by a timeline listener.
+  // Counts of this run's protocol events, taken as the Platform publishes them.
   struct Counts {
     std::atomic<std::uint64_t> attendance{0}, entry_exit{0}, duplicates{0}, findings{0}, replays{0},
         workers{0};
   };
 
  private:
+  // Between the Platform and the timeline: counts, then forwards. Not a timeline listener,
+  // because with a listener the timeline copies every event it stores (three per request).
+  class CountingSink final : public EventSink {
+   public:
+    CountingSink(EventSink& next, Counts& counts) : next_(next), counts_(counts) {}
+    void publish(Event e) override;
+
+   private:
+    EventSink& next_;
+    Counts& counts_;
+  };
+
   PlatformConfig platform_config_;
   ServerConfig server_config_;
   std::unique_ptr<Timeline> own_timeline_;
   Timeline* timeline_;
   std::shared_ptr<Counts> counts_;
+  CountingSink counting_;
   FaultSwitch faults_;
   TrafficStats traffic_;
   std::unique_ptr<Platform> platform_;
