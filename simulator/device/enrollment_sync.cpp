@@ -1,0 +1,162 @@
+#include "simulator/device/enrollment_sync.hpp"
+
+#include <fstream>
+#include <set>
+#include <span>
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "core/resident_id.hpp"
+
+namespace gaterig::device {
+
+Json SyncReport::to_json() const {
+  return Json{{"ok", ok},           {"error", error},     {"workers", workers}, {"enrolled", enrolled},
+              {"unchanged", unchanged}, {"removed", removed}, {"failed", failed},   {"new_failures", new_failures},
+              {"at", at ? format_iso_utc(at) : ""}, {"elapsed_ms", elapsed.count()}};
+}
+
+EnrollmentSync::EnrollmentSync(NationalClient& client, FaceEngine& engine, AccessPolicy& policy,
+                               std::filesystem::path data_dir, int page_size, EventSink& events)
+    : client_(client), engine_(engine), policy_(policy), file_(data_dir / "workers.json"), page_size_(page_size),
+      events_(events) {
+  load_directory();
+}
+
+void EnrollmentSync::load_directory() {
+  std::ifstream in(file_);
+  if (!in) return;
+  Json doc;
+  try {
+    doc = Json::parse(in);
+  } catch (const std::exception& e) {
+    // A torn directory only costs a re-enrollment: the next sync rebuilds it.
+    LOG_WARN("devsim", file_.string() << ": unreadable worker directory (" << e.what() << "), re-enrolling on sync");
+    return;
+  }
+  for (const auto& [id, w] : doc.value("workers", Json::object()).items()) {
+    WorkerEntry e{w.value("team", ""), w.value("name", ""), w.value("photo", ""), w.value("status", ""),
+                  w.value("reason", "")};
+    if (e.enrolled() && !engine_.is_enrolled(id)) e.status.clear();  // the gallery lost it: enroll again
+    policy_.set_group(id, e.team);
+    directory_[id] = std::move(e);
+  }
+}
+
+void EnrollmentSync::save_directory() const {
+  Json workers = Json::object();
+  for (const auto& [id, e] : directory_)
+    workers[id] = Json{{"team", e.team}, {"name", e.name}, {"photo", e.photo_sha256}, {"status", e.status},
+                       {"reason", e.reason}};
+  const auto tmp = file_.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << Json{{"schema", "gaterig.devsim.workers/1"}, {"workers", workers}}.dump();
+    if (!out) throw std::runtime_error(tmp + ": cannot write the worker directory");
+  }
+  std::filesystem::rename(tmp, file_);
+}
+
+SyncReport EnrollmentSync::run() {
+  const MonoNs started = mono_now();
+  SyncReport r;
+  r.at = wall_now();
+  std::set<std::string> listed;
+  std::lock_guard run_lock(run_mu_);
+  for (int page = 0;; ++page) {
+    WorkerPage p = client_.query_workers(page, page_size_);
+    if (!p.reply.ok()) {
+      r.error = "ProjectWorker.Query page " + std::to_string(page) + ": " + p.reply.describe();
+      break;
+    }
+    for (WorkerRow& w : p.rows) {
+      if (w.id_card_number.empty()) continue;
+      listed.insert(w.id_card_number);
+      policy_.set_group(w.id_card_number, w.team_sys_no);
+      WorkerEntry e;
+      {
+        std::lock_guard lock(mu_);
+        e = directory_[w.id_card_number];
+      }
+      e.team = w.team_sys_no;
+      e.name = w.worker_name;
+      const std::string sha = w.head_image.empty() ? "" : crypto::sha256_hex(w.head_image);
+      const bool retry_full = e.status == "store-full" && engine_.enrolled() < engine_.config().capacity;
+      if (!e.status.empty() && e.photo_sha256 == sha && !retry_full) {
+        ++r.unchanged;
+      } else {
+        e.photo_sha256 = sha;
+        if (w.head_image.empty()) {
+          e.status = "no-photo";
+          e.reason = "the platform sent no headImage";
+          engine_.remove(w.id_card_number);
+        } else {
+          const auto* bytes = reinterpret_cast<const std::uint8_t*>(w.head_image.data());
+          const EnrollResult res =
+              engine_.enroll(w.id_card_number, std::span<const std::uint8_t>(bytes, w.head_image.size()));
+          e.status = to_string(res.status);
+          e.reason = res.reason;
+          if (res.ok()) ++r.enrolled;
+        }
+        if (!e.enrolled()) {
+          ++r.new_failures;
+          events_.publish(Event{mono_now(), "device", "device.enroll_failed",
+                                Json{{"id", mask_id(w.id_card_number)}, {"status", e.status}, {"reason", e.reason}}, 0});
+          LOG_WARN("devsim", "enrollment failed for " << mask_id(w.id_card_number) << ": " << e.status << " ("
+                                                      << e.reason << ")");
+        }
+      }
+      std::lock_guard lock(mu_);
+      directory_[w.id_card_number] = std::move(e);
+    }
+    const auto seen = static_cast<std::int64_t>(page + 1) * page_size_;
+    if (p.rows.empty() || seen >= p.row_total) {
+      r.ok = true;
+      break;
+    }
+  }
+  std::lock_guard lock(mu_);
+  if (r.ok) {
+    for (auto it = directory_.begin(); it != directory_.end();) {
+      if (listed.count(it->first)) {
+        ++it;
+        continue;
+      }
+      engine_.remove(it->first);
+      ++r.removed;
+      it = directory_.erase(it);
+    }
+  }
+  r.workers = listed.size();
+  for (const auto& [id, e] : directory_) r.failed += !e.enrolled();
+  try {
+    engine_.flush();  // the gallery first: the directory must not claim an enrollment the gallery lost
+    save_directory();
+  } catch (const std::exception& e) {
+    LOG_WARN("devsim", e.what());
+  }
+  r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(mono_now() - started));
+  last_ = r;
+  events_.publish(Event{mono_now(), "device", "device.sync", r.to_json(), 0});
+  return r;
+}
+
+SyncReport EnrollmentSync::last() const {
+  std::lock_guard lock(mu_);
+  return last_;
+}
+
+Json EnrollmentSync::failures() const {
+  std::lock_guard lock(mu_);
+  Json out = Json::array();
+  for (const auto& [id, e] : directory_)
+    if (!e.enrolled()) out.push_back(Json{{"id", mask_id(id)}, {"status", e.status}, {"reason", e.reason}});
+  return out;
+}
+
+std::size_t EnrollmentSync::directory_size() const {
+  std::lock_guard lock(mu_);
+  return directory_.size();
+}
+
+}  // namespace gaterig::device

@@ -1,0 +1,74 @@
+#include "simulator/device/profile.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace gaterig::device {
+
+const std::vector<ProfileInfo>& known_profiles() {
+  static const std::vector<ProfileInfo> profiles = {
+      {"compliant", "nothing"},
+      {"slow", "JX-A.2: 30 % of recognitions take over 3 s"},
+      {"loose", "JX-A.2: match threshold lowered (false accepts)"},
+      {"no-liveness", "JX-A.9: no liveness check"},
+      {"no-helmet", "JX-A.5: no helmet check"},
+      {"no-mask", "JX-A.4: masked faces not recognised"},
+      {"light-sensitive", "JX-A.6: fails under strong or back light"},
+      {"small-store", "JX-A.1: 2,000 faces / 20,000 records"},
+      {"lossy-offline", "JX-A.1: drops 30 % of its offline queue"},
+      {"backdating", "JX-A.1: backfilled records carry the upload time"},
+      {"inventing", "JX-A.1: backfill invents records"},
+      {"bad-parity", "JX-A.10: Wiegand parity bit flipped"},
+      {"wrong-format", "JX-A.10: WG34 when WG26 is configured"},
+      {"plain-id", "JX-A.18: ID numbers unencrypted"},
+      {"bad-sign", "JX-A.18: signatures corrupted"},
+      {"duplicate-upload", "JX-A.1: accepted batches uploaded twice"},
+      {"ignores-access-window", "JX-A.15: pass windows not enforced"},
+  };
+  return profiles;
+}
+
+std::vector<std::string> parse_profiles(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string name(text.substr(start, comma - start));
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    const auto& known = known_profiles();
+    if (std::none_of(known.begin(), known.end(), [&](const ProfileInfo& p) { return p.name == name; })) {
+      std::string list;
+      for (const auto& p : known) list += (list.empty() ? "" : ", ") + std::string(p.name);
+      throw std::invalid_argument("unknown profile '" + name + "' (known: " + list + ")");
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    start = comma + 1;
+  }
+  return out;
+}
+
+void apply_profiles(TerminalConfig& c) {
+  DegradedTerminal& d = c.degraded;
+  for (const std::string& p : parse_profiles(c.profile)) {
+    if (p == "compliant") continue;
+    if (p == "slow") d.slow_probability = 0.3, d.slow_until = std::chrono::milliseconds(3200);
+    else if (p == "loose" || p == "no-liveness" || p == "no-helmet" || p == "no-mask" || p == "light-sensitive")
+      apply_face_profile(c.face, p);
+    else if (p == "small-store") {
+      c.face_capacity = std::min<std::size_t>(c.face_capacity, 2000);
+      c.record_capacity = std::min<std::size_t>(c.record_capacity, 20'000);
+      c.face.capacity = c.face_capacity;
+    } else if (p == "lossy-offline") d.upload.lossy_offline = 0.3;
+    else if (p == "backdating") d.upload.backdating = Backdating::rewrite_to_now;
+    else if (p == "inventing") d.upload.backdating = Backdating::invent;
+    else if (p == "bad-parity") d.bad_parity = true;
+    else if (p == "wrong-format") d.wrong_format = true;
+    else if (p == "plain-id") d.plain_id = true;
+    else if (p == "bad-sign") d.bad_sign = true;
+    else if (p == "duplicate-upload") d.upload.duplicate_upload = 0.3;
+    else if (p == "ignores-access-window") d.ignore_windows = true;
+  }
+}
+
+}  // namespace gaterig::device

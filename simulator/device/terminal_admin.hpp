@@ -1,0 +1,27 @@
+#pragma once
+// Remote management of the simulated terminal. The national open.api dialect carries no
+// terminal commands (no restart, no parameter change, no OTA), so the terminal answers them on an
+// admin HTTP endpoint of its own (served by simulator/platform's HttpServer), JSON both ways:
+//   GET  /status     identity, firmware, profile, params, enrolled, enrollment failures, last sync,
+//                    queue counts, online, decision counts, latencies
+//   GET  /firmware   {"vendor","model","serial","firmware_version","firmware_hash"}
+//   GET  /params     current parameters;  PUT /params {"match_threshold":0.6,...} changes them
+//                    (kept across restarts); 400 names a bad key
+//   POST /sync       re-syncs the workers now and answers with the sync report
+//   POST /restart    answers, then the terminal stops and starts again on the same data
+// A pure request -> reply function over a Terminal: tested without sockets.
+#include "simulator/device/terminal.hpp"
+#include "simulator/platform/http_message.hpp"
+
+namespace gaterig::device {
+
+class TerminalAdmin final : public platform::RequestHandler {
+ public:
+  explicit TerminalAdmin(Terminal& terminal) : terminal_(terminal) {}
+  platform::HttpResponse handle(const platform::HttpRequest& request) override;
+
+ private:
+  Terminal& terminal_;
+};
+
+}  // namespace gaterig::device

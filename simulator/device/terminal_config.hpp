@@ -1,0 +1,120 @@
+#pragma once
+// Everything a simulated terminal is told by its configuration file: who it is, which platform it
+// talks to, where its Wiegand wire and camera are, its face engine, its access policy, its
+// capacities and its behaviour profile. `gaterig devsim --config FILE` reads the [devsim] table;
+// simulator/device/devsim.example.toml documents every key.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "simulator/device/attendance_record.hpp"
+#include "simulator/device/face/engine_config.hpp"
+#include "simulator/device/upload_queue.hpp"
+
+namespace gaterig::device {
+
+struct TerminalIdentity {
+  std::string vendor = "gaterig-sim";
+  std::string model = "GR-SIM-1";
+  std::string firmware_version = "0.1.0";
+  std::string firmware_hash;  // empty: SHA-256 of the running executable, computed at start
+  std::string serial = "SIM-0001";
+};
+
+struct PlatformLink {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string path = "/open.api";
+  std::string appid, appsecret;  // appsecret: the 32-character AES key
+  std::string project_code, team_sys_no;
+  std::chrono::milliseconds connect_timeout{2000}, read_timeout{10000};
+  std::size_t batch_size = 10;
+  std::chrono::milliseconds backoff_base{1000}, backoff_cap{60'000};
+};
+
+struct WiegandOutConfig {
+  std::string format = "wg26";  // wg26 | wg34
+  std::uint32_t facility = 1;   // WG26: 0-255; WG34: 0-65535
+  std::chrono::microseconds pulse_width{50}, pulse_interval{2000};
+  std::chrono::milliseconds relay_hold{300};  // the door relay's line stays low this long
+  // Sink: the virtual wire (default path when both are empty), or GPIO outputs.
+  std::string virtual_wire;
+  std::string gpio_chip;
+  int gpio_d0 = -1, gpio_d1 = -1, gpio_relay = -1;
+  // Cards from a fixtures set (its manifest's persons: id_number -> card); persons not in it get
+  // the derived card (wiegand_out.hpp).
+  std::filesystem::path cards_from;
+};
+
+struct ScreenRegion {
+  int x = 0, y = 0, width = 0, height = 0;  // width/height 0: the whole screen
+};
+
+struct CameraConfig {
+  std::string monitor;            // the virtual monitor link's socket path
+  std::string x11_display;        // or watch an X display (":99"), e.g. a real window under Xvfb
+  ScreenRegion region;
+  std::chrono::milliseconds x11_interval{100};  // between screen grabs
+};
+
+// Time-of-day windows (platform civil time, UTC+8) when a person or a group may pass.
+struct AccessWindow {
+  std::string person;  // an ID number, or
+  std::string group;   // a team sys no
+  int from_minute = 0, to_minute = 24 * 60;  // [from, to); to < from wraps past midnight
+};
+
+struct PolicyConfig {
+  std::chrono::milliseconds repeat_window{5000};  // no second accept of one person within it
+  bool helmet_required = true;
+  std::string mask_policy = "allow";  // allow: masked faces are recognised | deny: masked faces are refused
+  std::vector<AccessWindow> windows;  // persons and groups without a window may pass at any time
+  Direction direction = Direction::in;
+  std::string channel;                    // empty: the terminal's serial
+  std::string attend_type = "01";         // accepted pass
+  std::string no_helmet_attend_type = "01-no-helmet";  // the flagged record of a no-helmet refusal
+  bool upload_image = false;              // attach the face snapshot (JPEG <= 50 KB)
+};
+
+// What a degraded behaviour profile changes outside the face engine (profile.hpp sets them).
+struct DegradedTerminal {
+  double slow_probability = 0;                    // share of recognitions delayed
+  std::chrono::milliseconds slow_until{3200};     // ... until this long after the frame was shown
+  bool bad_parity = false;                        // flips the trailing parity bit
+  bool wrong_format = false;                      // WG34 when WG26 is configured (and back)
+  bool ignore_windows = false;                    // access windows not enforced
+  bool plain_id = false, bad_sign = false;        // platform client knobs
+  DegradedUpload upload;                          // offline queue knobs
+};
+
+struct TerminalConfig {
+  TerminalIdentity identity;
+  PlatformLink platform;
+  WiegandOutConfig wiegand;
+  CameraConfig camera;
+  FaceEngineConfig face;
+  PolicyConfig policy;
+  std::size_t face_capacity = 10'000;
+  std::size_t record_capacity = 100'000;
+  std::chrono::milliseconds sync_interval{300'000};  // re-sync workers; 0 = only at start and on /sync
+  int sync_page_size = 100;
+  std::string admin_bind = "127.0.0.1";
+  std::uint16_t admin_port = 0;
+  std::filesystem::path data_dir;
+  std::string profile = "compliant";  // comma-separated profile names (profile.hpp)
+  DegradedTerminal degraded;          // filled from `profile`
+  std::uint64_t seed = 1;
+
+  // Reads the [devsim] table of a file. Unknown keys and bad values are ConfigErrors naming
+  // file, line and key. The profile is NOT applied here (apply_profiles, profile.hpp).
+  static TerminalConfig from(const Config& devsim);
+};
+
+// "07:30" -> 450; throws std::invalid_argument naming the text.
+int parse_time_of_day(const std::string& text);
+
+}  // namespace gaterig::device

@@ -1,0 +1,83 @@
+#include "simulator/device/wiegand_out.hpp"
+
+#include <stdexcept>
+
+#include "core/crypto.hpp"
+#include "fixtures/manifest.hpp"
+#include "probes/wiegand/gpio_source.hpp"
+#include "probes/wiegand/layout.hpp"
+#include "probes/wiegand/virtual_wire.hpp"
+#ifdef GATERIG_HAVE_GPIOD
+#include "probes/wiegand/gpiod_lines.hpp"
+#endif
+
+namespace gaterig::device {
+
+std::ostream& operator<<(std::ostream& os, const GateCard& c) { return os << c.facility << ":" << c.number; }
+
+std::uint32_t derived_card_number(std::string_view id_number) {
+  const std::string h = crypto::sha256(id_number);
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(h[0])) << 8) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(h[1]));
+}
+
+CardBook::CardBook(std::uint32_t facility, const std::filesystem::path& cards_from) : facility_(facility) {
+  if (cards_from.empty()) return;
+  const fixtures::FixtureSet set = fixtures::load_manifest(cards_from);
+  for (const auto& p : set.persons)
+    if (!p.id_number.empty()) cards_[p.id_number] = GateCard{p.card.facility, p.card.number};
+}
+
+GateCard CardBook::card_for(const std::string& id_number) const {
+  if (auto it = cards_.find(id_number); it != cards_.end()) return it->second;
+  return GateCard{facility_, derived_card_number(id_number)};
+}
+
+std::string gate_frame_bits(const GateCard& card, const std::string& format, bool bad_parity, bool wrong_format) {
+  const bool wg26 = (format == "wg26") != wrong_format;
+  std::string bits = wg26 ? wiegand::wg26_bits(card.facility & 0xFFu, card.number & 0xFFFFu)
+                          : wiegand::wg34_bits(card.facility & 0xFFFFu, card.number & 0xFFFFu);
+  if (bad_parity) bits.back() = bits.back() == '1' ? '0' : '1';
+  return bits;
+}
+
+void SharedSink::write(const wiegand::Edge& e) {
+  std::lock_guard lock(mu_);
+  sink_->write(e);
+}
+
+std::unique_ptr<wiegand::EdgeSink> open_gate_sink(const WiegandOutConfig& c) {
+  if (!c.gpio_chip.empty()) {
+#ifdef GATERIG_HAVE_GPIOD
+    std::vector<unsigned> offsets{static_cast<unsigned>(c.gpio_d0), static_cast<unsigned>(c.gpio_d1)};
+    std::vector<wiegand::Line> roles{wiegand::Line::d0, wiegand::Line::d1};
+    if (c.gpio_relay >= 0) {
+      offsets.push_back(static_cast<unsigned>(c.gpio_relay));
+      roles.push_back(wiegand::Line::relay);
+    }
+    return std::make_unique<wiegand::GpioEdgeSink>(wiegand::open_gpiod_outputs(c.gpio_chip, offsets, "gaterig-devsim"),
+                                                   roles);
+#else
+    throw std::runtime_error("wiegand.gpio_chip '" + c.gpio_chip + "': this gaterig was built without libgpiod");
+#endif
+  }
+  return std::make_unique<wiegand::VirtualWireSink>(c.virtual_wire.empty() ? wiegand::default_virtual_wire_path()
+                                                                            : c.virtual_wire);
+}
+
+WiegandOut::WiegandOut(const WiegandOutConfig& config, const DegradedTerminal& degraded, wiegand::EdgeSink& sink)
+    : config_(config),
+      bad_parity_(degraded.bad_parity),
+      wrong_format_(degraded.wrong_format),
+      cards_(config.facility, config.cards_from),
+      transmitter_(sink, wiegand::PulseTiming{config.pulse_width, config.pulse_interval}) {}
+
+GateOutput WiegandOut::send_card(const std::string& id_number) {
+  GateOutput out;
+  out.card = cards_.card_for(id_number);
+  out.bits = gate_frame_bits(out.card, config_.format, bad_parity_, wrong_format_);
+  out.report = transmitter_.send(out.bits);
+  return out;
+}
+
+}  // namespace gaterig::device
