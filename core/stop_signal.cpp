@@ -20,9 +20,11 @@ struct State {
   int signo = 0;
   std::vector<std::function<void()>> callbacks;
 };
+// Never destroyed: the detached signal thread may still use it while the process exits, and a
+// SIGTERM then must not find a destroyed mutex.
 State& state() {
-  static State s;
-  return s;
+  static State* s = new State;
+  return *s;
 }
 }  // namespace
 

@@ -20,5 +20,6 @@ void add_display_command(CLI::App& app, int& exit_code);
 void add_platform_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_fixtures_command(CLI::App& app, int& exit_code);
+void add_selftest_command(CLI::App& app, int& exit_code);
 
 }  // namespace gaterig::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   gaterig::cli::add_display_command(app, exit_code);
   gaterig::cli::add_platform_command(app, exit_code);
   gaterig::cli::add_probe_command(app, exit_code);
+  gaterig::cli::add_selftest_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
