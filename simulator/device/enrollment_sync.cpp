@@ -34,7 +34,8 @@ void EnrollmentSync::load_directory() {
     LOG_WARN("devsim", file_.string() << ": unreadable worker directory (" << e.what() << "), re-enrolling on sync");
     return;
   }
-  for (const auto& [id, w] : doc.value("workers", Json::object()).items()) {
+  const Json workers = doc.value("workers", Json::object());
+  for (const auto& [id, w] : workers.items()) {
     WorkerEntry e{w.value("team", ""), w.value("name", ""), w.value("photo", ""), w.value("status", ""),
                   w.value("reason", "")};
     if (e.enrolled() && !engine_.is_enrolled(id)) e.status.clear();  // the gallery lost it: enroll again

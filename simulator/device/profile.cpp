@@ -69,6 +69,29 @@ void apply_profiles(TerminalConfig& c) {
     else if (p == "duplicate-upload") d.upload.duplicate_upload = 0.3;
     else if (p == "ignores-access-window") d.ignore_windows = true;
   }
+  if (!c.degraded_overrides) return;
+  const Config& t = *c.degraded_overrides;
+  auto probability = [&](const char* key, double fallback) {
+    const double v = t.get_double(key, fallback);
+    if (v < 0 || v > 1) t.fail(key, "expected a probability 0..1");
+    return v;
+  };
+  d.slow_probability = probability("slow_probability", d.slow_probability);
+  d.slow_until = std::chrono::milliseconds(t.get_int("slow_until_ms", d.slow_until.count()));
+  d.upload.lossy_offline = probability("lossy_offline", d.upload.lossy_offline);
+  d.upload.duplicate_upload = probability("duplicate_upload", d.upload.duplicate_upload);
+  if (t.has("backdating")) {
+    try {
+      d.upload.backdating = parse_backdating(t.get_string("backdating"));
+    } catch (const std::invalid_argument& e) {
+      t.fail("backdating", e.what());
+    }
+  }
+  d.bad_parity = t.get_bool("bad_parity", d.bad_parity);
+  d.wrong_format = t.get_bool("wrong_format", d.wrong_format);
+  d.ignore_windows = t.get_bool("ignore_windows", d.ignore_windows);
+  d.plain_id = t.get_bool("plain_id", d.plain_id);
+  d.bad_sign = t.get_bool("bad_sign", d.bad_sign);
 }
 
 }  // namespace gaterig::device

@@ -173,6 +173,8 @@ void Terminal::camera_loop() {
     } catch (const std::exception& e) {
       LOG_ERROR("devsim", "frame " << frame->seq << ": " << e.what());
     }
+    std::lock_guard lock(mu_);
+    ++frames_;  // decided: a rig may wait for this count on /status before it shows the next face
   }
 }
 
@@ -203,10 +205,6 @@ void Terminal::count(const Decision& d) {
 }
 
 void Terminal::handle(const CameraFrame& frame) {
-  {
-    std::lock_guard lock(mu_);
-    ++frames_;
-  }
   const FrameAnalysis a = engine_->analyse(frame.image);
   if (a.face_found && config_.degraded.slow_probability > 0) {
     bool slow;

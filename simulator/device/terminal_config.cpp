@@ -131,7 +131,7 @@ void read_policy(const Config& t, PolicyConfig& p) {
 
 TerminalConfig TerminalConfig::from(const Config& t) {
   t.reject_unknown({"identity", "platform", "wiegand", "camera", "face", "policy", "capacity", "sync", "admin",
-                    "data_dir", "profile", "seed"});
+                    "data_dir", "profile", "seed", "degraded"});
   TerminalConfig c;
   if (auto s = t.find_table("identity")) read_identity(*s, c.identity);
   read_platform(t.table("platform"), c.platform);
@@ -166,6 +166,11 @@ TerminalConfig TerminalConfig::from(const Config& t) {
   if (t.has("data_dir")) c.data_dir = t.resolve(t.get_string("data_dir"));
   c.profile = t.get_string("profile", c.profile);
   c.seed = static_cast<std::uint64_t>(t.get_int("seed", 1));
+  if (auto s = t.find_table("degraded")) {
+    s->reject_unknown({"slow_probability", "slow_until_ms", "lossy_offline", "duplicate_upload", "backdating",
+                       "bad_parity", "wrong_format", "ignore_windows", "plain_id", "bad_sign"});
+    c.degraded_overrides = *s;
+  }
   c.face.capacity = c.face_capacity;
   return c;
 }

@@ -107,6 +107,11 @@ struct TerminalConfig {
   std::filesystem::path data_dir;
   std::string profile = "compliant";  // comma-separated profile names (profile.hpp)
   DegradedTerminal degraded;          // filled from `profile`
+  // [devsim.degraded]: exact knob values over the profiles' presets (a test wanting every upload
+  // duplicated sets duplicate_upload = 1.0). Keys: slow_probability, slow_until_ms, lossy_offline,
+  // duplicate_upload, backdating (none|rewrite_to_now|invent), bad_parity, wrong_format,
+  // ignore_windows, plain_id, bad_sign.
+  std::optional<Config> degraded_overrides;
   std::uint64_t seed = 1;
 
   // Reads the [devsim] table of a file. Unknown keys and bad values are ConfigErrors naming
