@@ -164,6 +164,11 @@ class Session : public std::enable_shared_from_this<Session> {
       if (used == 0) break;
     }
     if (parser_->is_done()) return on_read({}, 0);
+    // Beast reads into the buffer's spare capacity (at least 512 bytes): left as it came from
+    // the header, a 300 KB attendance upload took ~500 reads. Room for the body (up to 256 KiB)
+    // makes that a handful; connections sending small requests keep small buffers.
+    if (const auto length = parser_->content_length(); length && *length > buffer_.capacity())
+      buffer_.reserve(std::min<std::size_t>(*length, 256 * 1024));
     read_body();
   }
 
