@@ -19,6 +19,9 @@ void read_listener(const Config& c, HttpServerOptions& o) {
 }  // namespace
 
 ServerConfig::ServerConfig() {
+  // Queries are answered on the I/O threads (HttpServer: may_block), so they are the ones that
+  // use the cores: two, like the 2-core machine this simulator targets.
+  platform.io_threads = 2;
   admin.name = "platform.admin";
   admin.traffic_events = false;  // its own long polls would wake on its own traffic
   admin.handler_threads = 8;     // each /events long poll holds one
