@@ -420,6 +420,19 @@ TEST_F(NationalDialectTest, ReplayedNonceAndStaleTimestampAreRefusedAndRecorded)
   EXPECT_EQ(finding_rule(), "nonce-reused");
 }
 
+TEST_F(NationalDialectTest, QueriesAreAnsweredWithoutBlockingWritesAreNot) {
+  EXPECT_FALSE(platform->may_block(terminal.request("Project.Query", Json::object())));
+  EXPECT_FALSE(platform->may_block(terminal.request("WorkerAttendance.Query", Json::object())));
+  EXPECT_TRUE(platform->may_block(terminal.request("WorkerAttendance.Add", Json::object())));
+  EXPECT_TRUE(platform->may_block(terminal.request("Team.Add", Json::object())));
+  auto no_method = terminal.request("Project.Query", Json::object());
+  no_method.body = no_method.body.substr(0, no_method.body.find("method=")) + "x=1";
+  EXPECT_TRUE(platform->may_block(no_method)) << "a request without a method is refused with a finding, committed";
+  // A query with findings is still committed before its reply: its finding is readable at once.
+  call("Project.Query", Json{{"pageIndex", -1}});
+  EXPECT_EQ(platform->store().findings().size(), 1u);
+}
+
 TEST_F(NationalDialectTest, EveryRequestIsLoggedAndPublishedWithItsCode) {
   call("Project.Query", Json::object());
   call("Project.Query", Json::object(), {.corrupt_sign = true});

@@ -102,6 +102,29 @@ TEST(Store, ConcurrentWritersShareCommits) {
   EXPECT_LT(s.commits(), static_cast<std::uint64_t>(kThreads * kEach)) << "no write was batched with another";
 }
 
+TEST(Store, WriteLaterIsCommittedWithoutWaitingAndSeenAfterFlush) {
+  TempDir dir;
+  const auto path = dir.path / "s.db";
+  {
+    Store s({path});
+    for (int i = 0; i < 50; ++i)
+      s.write_later([i](WriteTxn& t) { t.add_nonce("app", "n" + std::to_string(i), 1, wall_now()); });
+    // A failing queued write is rolled back alone and does not stop the ones after it.
+    s.write_later([](WriteTxn& t) {
+      t.add_nonce("app", "rolled-back", 1, wall_now());
+      throw std::runtime_error("queued write went wrong");
+    });
+    s.write_later([](WriteTxn& t) { t.add_nonce("app", "after", 1, wall_now()); });
+    s.flush();
+    EXPECT_EQ(s.nonces_since(0).size(), 51u);
+    s.write_later([](WriteTxn& t) { t.add_nonce("app", "at-close", 1, wall_now()); });
+  }  // the destructor commits what is still queued
+  Store reopened({path});
+  const auto nonces = reopened.nonces_since(0);
+  EXPECT_EQ(nonces.size(), 52u);
+  for (const auto& n : nonces) EXPECT_NE(n.nonce, "rolled-back");
+}
+
 TEST(Store, AFailingWriteIsRolledBackAloneAndItsErrorReturned) {
   TempDir dir;
   Store s({dir.path / "s.db"});
