@@ -3,9 +3,9 @@ the platform's records, findings and events), next to what a compliant terminal 
 
 Profiles covered here: bad-parity, wrong-format, plain-id, bad-sign, duplicate-upload,
 backdating, inventing, lossy-offline, no-helmet, ignores-access-window (test_devsim_terminal.py
-holds the compliant side of windows), loose, slow. Left to the certification scenarios (they need
-many presentations or the fixtures' variants): no-liveness (attack variants), no-mask (mask
-variants), light-sensitive (bench light), small-store (10,000 enrollments).
+holds the compliant side of windows), loose, slow. no-liveness, no-mask and
+light-sensitive are tested from outside with the fixtures' variants in
+test_devsim_profiles_faces.py; small-store (10,000 enrollments) is left to the certification run.
 Knob values are made exact through [devsim.degraded] where a profile's preset is a probability.
 """
 import time
