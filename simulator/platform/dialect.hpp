@@ -101,5 +101,9 @@ class Dialect {
 
 // Helpers every dialect uses.
 HttpResponse json_response(int http_status, const Json& body);
+// {"code":code,"message":message,"data":data} with HTTP 200, the reply shape both dialects share.
+DialectReply reply(int code, std::string message, Json data = nullptr);
+// The reply after findings were raised: -1 naming the first.
+DialectReply rejected(const Exchange& ex);
 
 }  // namespace gaterig::platform

@@ -87,4 +87,20 @@ HttpResponse json_response(int http_status, const Json& body) {
   return r;
 }
 
+DialectReply reply(int code, std::string message, Json data) {
+  DialectReply r;
+  r.code = code;
+  r.message = message;
+  r.http = json_response(200, Json{{"code", code}, {"message", std::move(message)}, {"data", std::move(data)}});
+  return r;
+}
+
+DialectReply rejected(const Exchange& ex) {
+  const auto& f = ex.findings();
+  if (f.empty()) return reply(-1, "bad parameter");
+  std::string m = f.front().field + ": " + f.front().message;
+  if (f.size() > 1) m += " (and " + std::to_string(f.size() - 1) + " more findings)";
+  return reply(-1, m);
+}
+
 }  // namespace gaterig::platform

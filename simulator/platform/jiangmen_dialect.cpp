@@ -9,22 +9,6 @@ namespace {
 
 constexpr std::size_t kMaxBatch = 500;
 
-DialectReply reply(int code, std::string message, Json data = nullptr) {
-  DialectReply r;
-  r.code = code;
-  r.message = message;
-  r.http = json_response(200, Json{{"code", code}, {"message", std::move(message)}, {"data", std::move(data)}});
-  return r;
-}
-
-DialectReply rejected(const Exchange& ex) {
-  const auto& f = ex.findings();
-  if (f.empty()) return reply(-1, "bad parameter");
-  std::string m = f.front().field + ": " + f.front().message;
-  if (f.size() > 1) m += " (and " + std::to_string(f.size() - 1) + " more findings)";
-  return reply(-1, m);
-}
-
 DialectReply fail(Exchange& ex, int code, const std::string& field, Violation v, int http = 200) {
   ex.finding(field, v);
   auto r = reply(code, field + ": " + v.message);

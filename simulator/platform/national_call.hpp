@@ -13,9 +13,6 @@ struct Call {
   const Json& data;
 };
 
-DialectReply reply(int code, std::string message, Json data = nullptr);
-// The reply after findings were raised: -1 naming the first.
-DialectReply rejected(const Exchange& ex);
 
 DialectReply project_query(Call& c);
 DialectReply team_add(Call& c);

@@ -81,7 +81,7 @@ std::string header(const HttpRequest& r, const std::string& name) {
 
 DialectReply fail(Exchange& ex, int code, const std::string& field, Violation v, int http = 200) {
   ex.finding(field, v);
-  auto r = national::reply(code, field + ": " + v.message);
+  auto r = reply(code, field + ": " + v.message);
   r.http.status = http;
   return r;
 }
@@ -140,7 +140,7 @@ DialectReply NationalDialect::handle(Exchange& ex) {
       ex.finding(name, {"field-missing", std::string(name) + " is required"});
       missing = true;
     }
-  if (missing) return national::rejected(ex);
+  if (missing) return rejected(ex);
   if (f["format"] != "json") return fail(ex, -1, "format", {"format-value", "format must be \"json\""});
   if (f["version"] != "1.0") return fail(ex, -1, "version", {"version-value", "version must be \"1.0\""});
 

@@ -173,21 +173,6 @@ std::string extra_fields(const Json& w) {
 
 }  // namespace
 
-DialectReply reply(int code, std::string message, Json data) {
-  DialectReply r;
-  r.code = code;
-  r.message = message;
-  r.http = json_response(200, Json{{"code", code}, {"message", std::move(message)}, {"data", std::move(data)}});
-  return r;
-}
-
-DialectReply rejected(const Exchange& ex) {
-  const auto& f = ex.findings();
-  if (f.empty()) return reply(-1, "bad parameter");
-  std::string m = f.front().field + ": " + f.front().message;
-  if (f.size() > 1) m += " (and " + std::to_string(f.size() - 1) + " more findings)";
-  return reply(-1, m);
-}
 
 // ---- Project ----------------------------------------------------------------------------------
 
