@@ -78,14 +78,17 @@ bool UploadQueue::online() const {
 
 PutResult UploadQueue::put(const AttendanceRecord& r) {
   bool offline, lose;
-  {
-    std::lock_guard lock(mu_);
-    offline = !online_;
-    lose = offline && chance(options_.degraded.lossy_offline);
-  }
   PutResult out;
   std::optional<std::int64_t> seq;
   try {
+    // Deciding "offline" and storing the record must not straddle go_offline(), or a record put
+    // at that moment would be neither marked backfill by it nor stored as backfill here.
+    std::lock_guard transition(transition_mu_);
+    {
+      std::lock_guard lock(mu_);
+      offline = !online_;
+      lose = offline && chance(options_.degraded.lossy_offline);
+    }
     seq = store_.put(r, offline, options_.capacity);
   } catch (const QueueStoreError& e) {
     out.error = e.what();
@@ -152,13 +155,16 @@ bool UploadQueue::wait_until(SteadyClock::time_point t) {
 void UploadQueue::go_offline(const WriteOutcome& o) {
   bool was_online;
   {
-    std::lock_guard lock(mu_);
-    was_online = online_;
-    online_ = false;
-    if (was_online) offline_since_ = SteadyClock::now();
+    std::lock_guard transition(transition_mu_);  // see put()
+    {
+      std::lock_guard lock(mu_);
+      was_online = online_;
+      online_ = false;
+      if (was_online) offline_since_ = SteadyClock::now();
+    }
+    if (!was_online) return;
+    store_.mark_all_pending_backfill();
   }
-  if (!was_online) return;
-  store_.mark_all_pending_backfill();
   std::vector<std::int64_t> lost;
   if (options_.degraded.lossy_offline > 0) {
     std::vector<std::int64_t> drop;

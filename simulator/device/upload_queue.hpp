@@ -135,6 +135,7 @@ class UploadQueue {
   Backoff backoff_;
   std::mt19937_64 rng_;  // degraded knobs only; uploader thread except put() under mu_
 
+  std::mutex transition_mu_;  // put() against go_offline(): taken before mu_, never inside it
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
