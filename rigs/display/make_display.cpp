@@ -2,6 +2,7 @@
 
 #include "rigs/display/display.hpp"
 #include "rigs/display/monitor_display.hpp"
+#include "rigs/display/window_display.hpp"
 
 namespace gaterig::display {
 
@@ -12,7 +13,14 @@ std::unique_ptr<Display> make_display(const DisplayConfig& config, EventSink* si
     return std::make_unique<MonitorDisplay>(config.monitor_path, sink, std::move(light),
                                             cv::Size(config.window.width, config.window.height));
   }
-  throw std::invalid_argument("display: backend \"" + config.backend + "\" is not built yet (expected \"monitor\")");
+  if (config.backend == "window") {
+    WindowDisplayOptions o;
+    o.window = config.window;
+    o.panel_latency_ms = config.panel_latency_ms;
+    o.photodiode = config.photodiode;
+    return std::make_unique<WindowDisplay>(std::move(o), sink);  // the bench light is real light here
+  }
+  throw std::invalid_argument("display: unknown backend \"" + config.backend + "\" (expected \"monitor\" or \"window\")");
 }
 
 }  // namespace gaterig::display
