@@ -15,6 +15,7 @@ enum ExitCode : int {
 };
 
 void add_bench_command(CLI::App& app, int& exit_code);
+void add_certify_command(CLI::App& app, int& exit_code);
 void add_devsim_command(CLI::App& app, int& exit_code);
 void add_display_command(CLI::App& app, int& exit_code);
 void add_platform_command(CLI::App& app, int& exit_code);

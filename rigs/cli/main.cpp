@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   int exit_code = gaterig::cli::kOk;
   // Subcommands (keep sorted). Each part adds its own line when it lands.
   gaterig::cli::add_bench_command(app, exit_code);
+  gaterig::cli::add_certify_command(app, exit_code);
   gaterig::cli::add_devsim_command(app, exit_code);
   gaterig::cli::add_display_command(app, exit_code);
   gaterig::cli::add_fixtures_command(app, exit_code);
