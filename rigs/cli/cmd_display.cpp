@@ -1,22 +1,25 @@
 // `gaterig display`: the rig's display on the virtual monitor link, steered line by line from
 // stdin, so a script can show a chosen face to a simulated terminal's camera and know when it was
-// shown (the publish time is the simulated rig's photon time). With --window the images go to an
-// OpenCV window instead (or as well), for a terminal that looks at a real X display (devsim --x11
-// under Xvfb).
+// shown (the publish time is the simulated rig's photon time). With --window the images go to the
+// rig's window display instead (or as well): an OpenCV window with the photon marker patch
+// (rigs/display/window_display.hpp), for a terminal that looks at a real X display (devsim --x11
+// under Xvfb) or at a real monitor.
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include <opencv2/highgui.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/stop_signal.hpp"
 #include "rigs/cli/commands.hpp"
+#include "rigs/display/screen_probe.hpp"
+#include "rigs/display/window_display.hpp"
 #include "simulator/bench/monitor_link.hpp"
 
 namespace gaterig::cli {
@@ -27,15 +30,19 @@ struct DisplayArgs {
   std::string window;  // OpenCV window title; empty: no window
   int window_x = 0, window_y = 0;
   int width = 640, height = 480;
+  int window_width = 0, window_height = 0;  // the window's canvas; 0: the first image's size
+  bool fullscreen = false;
+  std::string marker_corner = "bottom-right";
+  int marker_size = 48;
+  double panel_latency_ms = 0.0;
 };
 
 void print_line(const Json& j) { std::cout << j.dump() << std::endl; }
 
-// The window's event loop must run on this thread, so stdin is polled between cv::waitKey pumps
-// instead of blocking in getline. Returns the next line, or nullopt at end of input or on a stop.
+// stdin, polled with a short timeout so a stop request is noticed. Returns the next line, or
+// nullopt at end of input or on a stop. (The window pumps its own events on its own thread.)
 class LineSource {
  public:
-  explicit LineSource(bool pump_window) : pump_(pump_window) {}
 
   std::optional<std::string> next() {
     while (!StopSignal::instance().requested()) {
@@ -49,9 +56,8 @@ class LineSource {
         if (pending_.empty()) return std::nullopt;
         return std::exchange(pending_, std::string());
       }
-      if (pump_) cv::waitKey(10);
       pollfd p{STDIN_FILENO, POLLIN, 0};
-      if (::poll(&p, 1, pump_ ? 0 : 200) <= 0) continue;
+      if (::poll(&p, 1, 200) <= 0) continue;
       char buf[4096];
       const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
@@ -62,7 +68,6 @@ class LineSource {
   }
 
  private:
-  bool pump_;
   bool eof_ = false;
   std::string pending_;
 };
@@ -78,22 +83,38 @@ int run_display(const DisplayArgs& a) {
     }
   }
   const cv::Mat blank(a.height, a.width, CV_8UC3, cv::Scalar(40, 40, 40));
+  // The window opens with the canvas size given, or else at the first image's size (so that image
+  // lands pixel for pixel at --window-x/--window-y, where a camera region can frame it).
+  std::unique_ptr<display::WindowDisplay> window;
+  auto open_window = [&](cv::Size canvas) {
+    display::WindowDisplayOptions o;
+    o.window.title = a.window;
+    o.window.x = a.window_x;
+    o.window.y = a.window_y;
+    o.window.width = canvas.width;
+    o.window.height = canvas.height;
+    o.window.fullscreen = a.fullscreen;
+    for (auto c : {display::MarkerCorner::top_left, display::MarkerCorner::top_right, display::MarkerCorner::bottom_left,
+                   display::MarkerCorner::bottom_right})
+      if (display::to_string(c) == a.marker_corner) o.window.marker.corner = c;
+    o.window.marker.size_px = std::max(4, std::min(a.marker_size, std::min(canvas.width, canvas.height) / 4));
+    o.panel_latency_ms = a.panel_latency_ms;
+    window = std::make_unique<display::WindowDisplay>(std::move(o), nullptr);
+  };
   if (!a.window.empty()) {
     try {
-      // No toolbar or status bar: the window shows the image and nothing else a camera could see.
-      cv::namedWindow(a.window, cv::WINDOW_GUI_NORMAL | cv::WINDOW_AUTOSIZE);
-      cv::moveWindow(a.window, a.window_x, a.window_y);
-      cv::imshow(a.window, blank);
-      cv::waitKey(50);
-    } catch (const cv::Exception& e) {
-      std::cerr << "gaterig display: --window: cannot open an OpenCV window (is DISPLAY set?): " << e.what() << "\n";
+      display::ScreenProbe probe;  // fails cleanly without an X display, before any toolkit call
+      if (a.fullscreen || a.window_width > 0 || a.window_height > 0) open_window(cv::Size(a.window_width > 0 ? a.window_width : a.width,
+                                                                   a.window_height > 0 ? a.window_height : a.height));
+    } catch (const std::runtime_error& e) {
+      std::cerr << "gaterig display: --window: " << e.what() << "\n";
       return kRigError;
     }
   }
   Json ready{{"event", "ready"}, {"monitor", a.monitor}};
   if (!a.window.empty()) ready["window"] = a.window;
   print_line(ready);
-  LineSource lines(!a.window.empty());
+  LineSource lines;
   // stdin closes or "quit" ends it; SIGTERM too.
   while (auto next = lines.next()) {
     const std::string line = *next;
@@ -112,12 +133,25 @@ int run_display(const DisplayArgs& a) {
         }
       }
       std::uint64_t seq = 0;
+      std::optional<display::Shown> flipped;
       if (!a.window.empty()) {
-        cv::imshow(a.window, image);
-        cv::waitKey(50);  // lets the toolkit paint it before "shown" is reported
+        try {
+          if (!window) open_window(verb == "show" ? image.size() : blank.size());
+          // Returns once the frame (and its marker) is on the X server's screen.
+          flipped = verb == "show" ? window->show(image, rest) : window->neutral();
+        } catch (const std::exception& e) {
+          print_line(Json{{"event", "error"}, {"error", std::string("window: ") + e.what()}});
+          continue;
+        }
       }
       if (publisher) seq = publisher->publish(image);
-      print_line(Json{{"event", "shown"}, {"seq", seq}, {"published_mono", mono_now()}, {"file", rest}});
+      Json shown{{"event", "shown"}, {"seq", seq}, {"published_mono", mono_now()}, {"file", rest}};
+      if (flipped) {
+        shown["window"] = Json{{"frame_seq", flipped->frame_seq}, {"photon_mono", flipped->photon},
+                               {"photon", flipped->photon_method}};
+        if (!publisher) shown["seq"] = flipped->frame_seq;
+      }
+      print_line(shown);
     } else if (verb == "wait" && !publisher) {
       print_line(Json{{"event", "error"}, {"error", "wait: no monitor link (--window only)"}});
     } else if (verb == "wait") {  // wait N [timeout_ms]: until N subscribers are connected
@@ -137,7 +171,7 @@ int run_display(const DisplayArgs& a) {
       print_line(Json{{"event", "error"}, {"error", "unknown command '" + verb + "' (show FILE, blank, wait N, quit)"}});
     }
   }
-  if (!a.window.empty()) cv::destroyAllWindows();
+  window.reset();
   if (!publisher) {
     print_line(Json{{"event", "summary"}});
     return kOk;
@@ -156,13 +190,29 @@ void add_display_command(CLI::App& app, int& exit_code) {
       "Show images on the virtual monitor link (the simulated terminal's camera), one command per stdin\n"
       "line: `show FILE` (any image OpenCV reads), `blank`, `wait N [TIMEOUT_MS]` (until N cameras are\n"
       "connected), `quit`. stdout: one JSON line per command ({\"event\":\"shown\",\"seq\",\"published_mono\"}).\n"
-      "--window shows them in an OpenCV window on $DISPLAY instead or as well (a camera on an X display).");
+      "--window shows them in the rig's window display on $DISPLAY instead or as well (a camera on an X\n"
+      "display): letterboxed on grey, with a photon marker patch in a corner (white = face, black = blank);\n"
+      "\"shown\" then also carries {\"window\": {frame_seq, photon_mono, photon}}.");
   cmd->add_option("--monitor", args->monitor, "the link's Unix socket path");
   cmd->add_option("--window", args->window,
                                  "show the images in an OpenCV window of this title on $DISPLAY (e.g. under Xvfb, "
                                  "for devsim --x11); `wait` needs --monitor");
   cmd->add_option("--window-x", args->window_x, "the window's left edge on the screen")->capture_default_str();
   cmd->add_option("--window-y", args->window_y, "the window's top edge on the screen")->capture_default_str();
+  cmd->add_option("--window-width", args->window_width,
+                  "the window's canvas width (default: the first image's size; images are letterboxed on grey)")
+      ->check(CLI::Range(16, 16384));
+  cmd->add_option("--window-height", args->window_height, "the window's canvas height")->check(CLI::Range(16, 16384));
+  cmd->add_flag("--fullscreen", args->fullscreen, "the window covers the screen");
+  cmd->add_option("--marker-corner", args->marker_corner,
+                  "the photon marker patch's corner (white = face shown, black = neutral)")
+      ->check(CLI::IsMember({"top-left", "top-right", "bottom-left", "bottom-right"}))
+      ->capture_default_str();
+  cmd->add_option("--marker-size", args->marker_size, "the marker patch's side in pixels (at most a quarter of the canvas)")
+      ->check(CLI::Range(4, 1024))
+      ->capture_default_str();
+  cmd->add_option("--panel-latency-ms", args->panel_latency_ms, "added to the window's flip time (photon = flip + this)")
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--blank-size", args->width, "width of the blank frame (4:3)")->check(CLI::Range(16, 4096));
   cmd->callback([args, &exit_code] {
     args->height = args->width * 3 / 4;

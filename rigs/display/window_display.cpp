@@ -157,9 +157,11 @@ std::string WindowDisplay::describe() const {
   std::ostringstream os;
   os << "window '" << options_.window.title << "' on " << window_->probe->name() << " at " << window_->on_screen
      << (options_.window.fullscreen ? " (full screen)" : "") << ", marker " << to_string(options_.window.marker.corner)
-     << " " << options_.window.marker.size_px << " px (white = face, black = neutral), photon = "
-     << (options_.photodiode ? "photodiode on the marker"
-                             : "flip + " + std::to_string(options_.panel_latency_ms) + " ms panel latency");
+     << " " << options_.window.marker.size_px << " px (white = face, black = neutral), photon = ";
+  if (options_.photodiode)
+    os << "photodiode on the marker";
+  else
+    os << "flip + " << options_.panel_latency_ms << " ms panel latency";
   return os.str();
 }
 
