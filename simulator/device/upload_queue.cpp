@@ -24,6 +24,14 @@ std::vector<std::int64_t> seq_list(const std::vector<QueuedRecord>& batch) {
 
 }  // namespace
 
+WriteOutcome NationalUplink::probe() {
+  WriteOutcome o;
+  o.reply = client_.query_project(0, 1);
+  o.verdict = classify_reply(o.reply);
+  o.reason = o.reply.describe();
+  return o;
+}
+
 const char* to_string(Backdating b) {
   switch (b) {
     case Backdating::none: return "none";
@@ -152,6 +160,28 @@ bool UploadQueue::wait_until(SteadyClock::time_point t) {
   return !stopping_;
 }
 
+bool UploadQueue::probe_link() {
+  const auto delay = backoff_.next();
+  {
+    std::unique_lock lock(mu_);
+    const bool woken = cv_.wait_for(lock, delay, [&] { return stopping_ || kicked_; });
+    if (stopping_) return false;
+    if (woken) {
+      kicked_ = false;
+      return true;  // a pass came in: sending it is the better probe
+    }
+  }
+  const WriteOutcome o = uplink_.probe();
+  if (o.verdict == WriteVerdict::aborted) return false;
+  if (!retriable(o.verdict)) {
+    backoff_.reset();
+    go_online();
+    return true;
+  }
+  emit("device.probe_failed", {{"verdict", to_string(o.verdict)}, {"reason", o.reason}, {"attempt", backoff_.attempt()}});
+  return true;
+}
+
 void UploadQueue::go_offline(const WriteOutcome& o) {
   bool was_online;
   {
@@ -256,6 +286,10 @@ void UploadQueue::run() {
     }
     std::size_t limit = options_.batch_size;
     auto head = store_.pending(1);
+    if (head.empty() && !online()) {
+      if (!probe_link()) break;
+      continue;
+    }
     if (head.empty()) {
       std::unique_lock lock(mu_);
       // Nothing to send: sleep until a put() or a stop, re-checking now and then so a record

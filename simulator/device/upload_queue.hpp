@@ -22,6 +22,10 @@
 //    unconfirmed async result, a malformed reply. Retries follow Backoff (base, cap, seeded
 //    jitter); the next accepted batch puts it "online" again (event "device.online") and the
 //    back-log is sent (补传) in order.
+//  * Offline with nothing left to send (every pending record settled or dropped), the uploader
+//    asks the platform whether it is back (AttendanceUplink::probe, on the same back-off; event
+//    "device.probe_failed" while it is not): an answer puts the terminal online, so the next
+//    pass is uploaded live instead of being queued as backfill for ever.
 //
 // Degraded knobs (non-conforming behaviour profiles; all off by default, all seeded):
 //  * lossy_offline p  — on going offline, each pending record is dropped with probability p,
@@ -54,6 +58,9 @@ class AttendanceUplink {
  public:
   virtual ~AttendanceUplink() = default;
   virtual WriteOutcome send(const std::vector<AttendanceRecord>& batch) = 0;
+  // A cheap request that says whether the platform answers at all (accepted or rejected: it
+  // answered; anything retriable: it did not).
+  virtual WriteOutcome probe() = 0;
   virtual void abort() {}
   virtual void reset_abort() {}
 };
@@ -62,6 +69,7 @@ class NationalUplink final : public AttendanceUplink {
  public:
   explicit NationalUplink(NationalClient& client) : client_(client) {}
   WriteOutcome send(const std::vector<AttendanceRecord>& batch) override { return client_.add_attendance(batch); }
+  WriteOutcome probe() override;  // Project.Query, one row
   void abort() override { client_.abort(); }
   void reset_abort() override { client_.reset_abort(); }
 
@@ -124,6 +132,9 @@ class UploadQueue {
   void go_offline(const WriteOutcome& o);
   void go_online();
   bool wait_until(std::chrono::steady_clock::time_point t);  // false when stopping
+  // Offline and nothing pending: waits a back-off step (a put() cuts it short), then probes.
+  // False when stopping.
+  bool probe_link();
   void settle(const std::vector<QueuedRecord>& batch, const std::vector<AttendanceRecord>& sent,
               const WriteOutcome& o);
   bool chance(double p);

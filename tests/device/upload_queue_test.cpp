@@ -332,6 +332,32 @@ TEST(UploadQueueDegraded, LossyOfflineLosesASeededFractionThePlatformNeverSees) 
   EXPECT_EQ(events_of(t.timeline, "device.record_lost").size(), c.lost);
 }
 
+TEST(UploadQueueDegraded, LossyOfflineThatDroppedEverythingGoesOnlineWhenThePlatformReturns) {
+  FakePlatform fake(kAppId, kSecret);
+  fake.set_refusing(true);
+  ScratchDir dir;
+  auto o = queue_options(dir.path());
+  o.degraded.lossy_offline = 1.0;
+  Terminal t(fake.port(), o);
+  t.queue.start();
+  ASSERT_TRUE(t.queue.put(AttendanceRecord::at(person(0), pass_time(0), Direction::in)).stored);
+  ASSERT_TRUE(wait_event(t.timeline, "device.offline"));
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(t.queue.put(AttendanceRecord::at(person(i), pass_time(i), Direction::in)).stored);
+  EXPECT_EQ(t.queue.counts().lost, 4u);
+  ASSERT_TRUE(wait_event(t.timeline, "device.probe_failed"));  // nothing to send, yet it keeps asking
+
+  fake.set_refusing(false);
+  ASSERT_TRUE(wait_event(t.timeline, "device.online"));
+  EXPECT_TRUE(t.queue.online());
+  // Online again: the next pass is live, not lost as if still offline.
+  ASSERT_TRUE(t.queue.put(AttendanceRecord::at(person(5), pass_time(5), Direction::in)).stored);
+  ASSERT_TRUE(wait_settled(t.timeline, t.queue));
+  const auto stored = fake.attendance();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].id, person(5));
+  EXPECT_EQ(t.queue.counts().lost, 4u);
+}
+
 TEST(UploadQueueDegraded, BackdatingRewritesBackfilledDatesToNow) {
   FakePlatform fake(kAppId, kSecret);
   fake.set_refusing(true);
