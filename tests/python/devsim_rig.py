@@ -34,6 +34,56 @@ def derived_card(id_number):
     return int.from_bytes(hashlib.sha256(id_number.encode()).digest()[:2], "big")
 
 
+def decode_wiegand(bits):
+    """WG26/WG34 fields and parity of a bit string, as probes/wiegand/layout decodes them (SPEC.md
+    "The Wiegand wire"); None fields for another length."""
+    n = len(bits)
+    out = {"bits": bits, "bit_count": n, "format": "raw", "facility": None, "card": None,
+           "parity_even_ok": None, "parity_odd_ok": None}
+    if n not in (26, 34):
+        return out
+    half = (n - 2) // 2  # data bits under each parity bit: 12 (WG26) or 16 (WG34)
+    data = bits[1:n - 1]
+    out["format"] = f"wg{n}"
+    out["parity_even_ok"] = bits[:1 + half].count("1") % 2 == 0
+    out["parity_odd_ok"] = bits[1 + half:].count("1") % 2 == 1
+    out["facility"] = int(data[:len(data) - 16], 2)
+    out["card"] = int(data[-16:], 2)
+    return out
+
+
+def whole_frame(next_piece, bits=26):
+    """The next Wiegand frame, joined again when the virtual wire split it.
+
+    The terminal's transmitter stamps each edge when it drives it; on a loaded machine a stall of
+    more than 25 ms between two bits ends the frame for the probe, which then reports the frame as
+    two (or more) pieces whose bits, in order, are the frame's bits (a stall inside a pulse leaves
+    the bit in the first piece: "still low when the frame ended"). A piece shorter than `bits` is
+    joined with the pieces after it until they add up to `bits`, and the joined bits are decoded
+    here; such a frame says "pieces": n and keeps the first piece's first edge. A frame of `bits`
+    bits or more comes back as the probe reported it ("pieces": 1). If pieces overshoot `bits`,
+    the frame is returned with card None ("whole": False): the caller's outcome is unknown.
+    """
+    first = next_piece()
+    first["pieces"], first["whole"] = 1, True
+    if first["bit_count"] >= bits:
+        return first
+    pieces = [first]
+    while sum(p["bit_count"] for p in pieces) < bits:
+        pieces.append(next_piece())
+    joined = decode_wiegand("".join(p["bits"] for p in pieces))
+    findings = []
+    if joined["parity_even_ok"] is False:
+        findings.append({"rule": "parity-even-bad", "message": "joined pieces"})
+    if joined["parity_odd_ok"] is False:
+        findings.append({"rule": "parity-odd-bad", "message": "joined pieces"})
+    joined.update(first_edge_ns=pieces[0]["first_edge_ns"], last_edge_ns=pieces[-1]["last_edge_ns"],
+                  findings=findings, ok=not findings, pieces=len(pieces), whole=joined["bit_count"] == bits)
+    if not joined["whole"]:
+        joined["card"] = None
+    return joined
+
+
 def terminal_config(platform_port, extra_policy="", profile="compliant", extra=""):
     defaults = "".join(line + "\n" for line in ("repeat_window_s = 2", "helmet_required = false")
                        if line.split(" = ")[0] not in extra_policy)
@@ -156,8 +206,9 @@ class Rig:
         self.wire = self.spawn(self.gaterig, "probe", "wiegand", "--virtual-wire", self.wire_path, "--json")
         self.wire.wait_line(lambda l: "capturing from" in l, timeout=20, stream="stderr")
 
-    def next_frame(self, timeout=15.0):
-        return self.wire.wait_json_line(lambda o: "bits" in o, timeout=timeout)
+    def next_frame(self, timeout=15.0, bits=26):
+        """The next frame the terminal sent, whole: see whole_frame()."""
+        return whole_frame(lambda: self.wire.wait_json_line(lambda o: "bits" in o, timeout=timeout), bits)
 
     def start_display(self):
         self.display = DisplayProcess([self.gaterig, "display", "--monitor", self.monitor_path])
@@ -206,6 +257,17 @@ class Rig:
             got = self.display.wait_json_line(lambda o: o.get("event") == "subscribers", timeout=20)
             assert got["ok"], got
         return self.terminal_ready
+
+    def wait_status(self, predicate, timeout=30.0, what="the expected state"):
+        """Polls the terminal's /status (its admin endpoint) until `predicate` holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.terminal_get("/status")
+            if predicate(status):
+                return status
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the terminal's /status never showed {what} within {timeout}s: {status}")
+            time.sleep(0.05)  # polling the admin endpoint, with a deadline
 
     def terminal_get(self, path):
         status, body = self.terminal_admin.request("GET", path)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from devsim_rig import FACILITY, SynthSet, derived_card, start_rig
+from devsim_rig import FACILITY, SynthSet, derived_card, start_rig, whole_frame
 from platform_client import PROJECT_1, civil
 
 THRESHOLD = "match_threshold = 0.65"
@@ -40,9 +40,11 @@ def rig_factory(spawn, gaterig, tmp_path, synth):
         r.close()
 
 
-def show_and_frame(rig, synth, person, probe=0):
+def show_and_frame(rig, synth, person, probe=0, bits=26):
+    """Shows a probe photo and returns the frame it caused, whole even when the virtual wire split
+    it under load (devsim_rig.whole_frame)."""
     rig.show(synth.probes(person)[probe])
-    return rig.next_frame()
+    return rig.next_frame(bits=bits)
 
 
 def test_bad_parity_flips_a_parity_bit(rig_factory, synth):
@@ -55,7 +57,7 @@ def test_bad_parity_flips_a_parity_bit(rig_factory, synth):
 def test_wrong_format_sends_wg34_when_wg26_is_configured(rig_factory, synth):
     rig = rig_factory("wrong-format")
     a = synth.enrolled[0]
-    f = show_and_frame(rig, synth, a)
+    f = show_and_frame(rig, synth, a, bits=34)
     assert f["bit_count"] == 34 and f["format"] == "wg34", f
     assert f["card"] == derived_card(a["id_number"]) and f["facility"] == FACILITY
 
@@ -118,13 +120,20 @@ def test_inventing_adds_a_record_nobody_made(rig_factory, synth):
     assert all(r["id_number"] == a["id_number"] for r in recs)
 
 
-def test_lossy_offline_drops_queued_passes(rig_factory, synth):
+def test_lossy_offline_drops_queued_passes_and_comes_back_online(rig_factory, synth):
     rig = rig_factory("lossy-offline", degraded="lossy_offline = 1.0")
     outage(rig, synth, synth.enrolled[:2], seconds=1.0)
     # A compliant terminal backfills within about a second here (back-off capped at 0.5 s, see
     # test_devsim_terminal.py); this one never does.
     with pytest.raises(TimeoutError):
         rig.wait_records(lambda r: len(r) >= 1, timeout=6.0)
+    # With nothing left to send it still notices the platform is back (it asks, on its back-off),
+    # so a pass after the outage is uploaded live, not dropped as if still offline.
+    rig.wait_status(lambda s: s["online"], timeout=10.0, what="online after the outage")
+    later = synth.enrolled[2]
+    assert show_and_frame(rig, synth, later)["card"] == derived_card(later["id_number"])
+    recs = rig.wait_records(lambda r: len(r) >= 1, what="the pass after the outage")
+    assert [r["id_number"] for r in recs] == [later["id_number"]], recs
 
 
 def test_no_helmet_denies_and_flags_but_profile_no_helmet_admits(rig_factory, synth):
@@ -182,3 +191,28 @@ def test_slow_decides_after_more_than_3_s(rig_factory, synth):
     f = rig.next_frame()
     latency_s = (f["first_edge_ns"] - shown["published_mono"]) / 1e9
     assert latency_s > 3.0, latency_s
+
+
+def wg26(facility, card, flip_odd=False):
+    data = f"{facility:08b}{card:016b}"
+    even = str(data[:12].count("1") % 2)
+    odd = str((data[12:].count("1") + 1) % 2 ^ flip_odd)
+    return even + data + odd
+
+
+def test_a_frame_the_wire_split_is_joined_again():
+    bits = wg26(FACILITY, 40000)
+    pieces = [{"bits": bits[:9], "bit_count": 9, "first_edge_ns": 100, "last_edge_ns": 200},
+              {"bits": bits[9:], "bit_count": 17, "first_edge_ns": 30_000_300, "last_edge_ns": 30_000_400}]
+    f = whole_frame(iter(pieces).__next__)
+    assert (f["card"], f["facility"], f["pieces"], f["first_edge_ns"]) == (40000, FACILITY, 2, 100), f
+    assert f["parity_even_ok"] and f["parity_odd_ok"] and f["ok"] and f["whole"]
+    bad = wg26(FACILITY, 40000, flip_odd=True)
+    f = whole_frame(iter([{"bits": bad[:20], "bit_count": 20, "first_edge_ns": 1, "last_edge_ns": 2},
+                          {"bits": bad[20:], "bit_count": 6, "first_edge_ns": 3, "last_edge_ns": 4}]).__next__)
+    assert not f["parity_odd_ok"] and any(x["rule"] == "parity-odd-bad" for x in f["findings"]), f
+    whole = {"bits": bits, "bit_count": 26, "card": 40000}
+    assert whole_frame(iter([whole]).__next__)["pieces"] == 1
+    over = whole_frame(iter([{"bits": bits[:20], "bit_count": 20, "first_edge_ns": 1, "last_edge_ns": 2},
+                             {"bits": bits, "bit_count": 26, "first_edge_ns": 3, "last_edge_ns": 4}]).__next__)
+    assert over["card"] is None and not over["whole"]

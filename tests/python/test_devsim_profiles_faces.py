@@ -11,8 +11,9 @@ compliant terminal handled correctly, and never in the other direction.
 
 An outcome is read without waiting for silence: after each candidate the rig shows a sentinel (a
 plain photo of another enrolled person), so the frames up to the sentinel's card say whether the
-candidate's card went out. A frame the wire probe cannot decode makes that outcome unknown; it is
-left out of the comparison, and a marker person's photo brings the wire back in step.
+candidate's card went out. A frame the virtual wire split under load is joined again by
+devsim_rig.whole_frame (as in test_devsim_profiles.py); one it cannot join makes that outcome
+unknown: it is left out of the comparison, and a marker person's photo brings the wire back in step.
 
 Seen on this set (synth seed 11, 9 persons x 3 probes, build seed 5, threshold 0.65), as
 (compliant, degraded) counts: mask 21 = 3 (admitted, refused) + 18 (refused, refused): masked
@@ -83,9 +84,9 @@ def outcomes(spawn, gaterig, folder, synth, profile, candidates, face=FACE):
                 cards.append(rig.next_frame().get("card"))
             admitted[c["id"]] = card in cards
             if cards[-1] is None:
-                # A frame the probe could not decode (the virtual wire's timing broken on a loaded
-                # machine): the outcome is unknown. The marker, shown last, ends whatever is still
-                # on its way; a stray marker frame later is harmless (neither candidate nor sentinel).
+                # Pieces that do not join into one frame: the outcome is unknown. The marker, shown
+                # last, ends whatever is still on its way; a stray marker frame later is harmless
+                # (neither candidate nor sentinel).
                 admitted[c["id"]] = None
                 rig.show(marker_photo)
                 while (got := rig.next_frame().get("card")) != marker_card:
