@@ -1,0 +1,277 @@
+"""What the scenarios share beyond the gaterig plugin's fixtures (rig, terminal, platform, bench,
+fixture_set, standard, clause): the enrolled gallery, trial timing, planned trial counts read from
+the standard, the session's trial book (so JX-A.3, JX-A.6, JX-A.10, JX-A.11 and JX-A.18 reuse the
+trials other clauses ran instead of running their own), and the presentation tags of the set.
+
+The standard decides every verdict; nothing here compares a figure with a threshold.
+"""
+import json
+import math
+import pathlib
+
+import pytest
+
+# ---- order: scenarios that change the terminal's gallery or fill its store run last ----------
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "after_trials: reads the trials every other scenario ran (JX-A.10, A.11, A.18), so "
+                   "it runs after them")
+    config.addinivalue_line(
+        "markers", "runs_last: changes the terminal's gallery or fills its record store, so it runs "
+                   "after every scenario that presents faces")
+
+
+def _stage(item):
+    if item.get_closest_marker("runs_last") is not None:
+        return 2
+    return 1 if item.get_closest_marker("after_trials") is not None else 0
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=_stage)  # stable: file order within a stage
+
+
+# ---- trial counts: the standard's plan, full or quick -----------------------------------------
+
+def planned(standard, rig, clause_id, name, condition=""):
+    """The trials the standard plans for a measurement in this run (full or --quick)."""
+    return int(standard.clause(clause_id).measurement(name, condition).planned_trials(quick=rig.quick))
+
+
+def parameter(standard, clause_id, key, default):
+    return standard.clause(clause_id).parameters.get(key, default)
+
+
+def repetitions(trials, presentations):
+    """Repetitions of `presentations` that give at least `trials` trials."""
+    return max(1, math.ceil(trials / max(1, len(presentations))))
+
+
+# ---- the set's presentations, with the manifest's tags ----------------------------------------
+
+class SetTags:
+    """Tags of every presentation (fixtures/MANIFEST_FORMAT.md): what the binding's filter does not
+    say (a variant or the plain photo, the QR payload and its validity, the distance)."""
+
+    def __init__(self, fixture_set):
+        manifest = json.loads((pathlib.Path(fixture_set.dir) / "manifest.json").read_text())
+        self.by_id = {p["id"]: p for p in manifest["presentations"]}
+
+    def tags(self, presentation):
+        return self.by_id.get(presentation.id, {}).get("tags", {})
+
+    def kind(self, presentation):
+        """The variant kind ("mask", "distance", ...), "" for a photo as taken."""
+        derived = self.by_id.get(presentation.id, {}).get("derived_from")
+        return derived.get("kind", "") if derived else ""
+
+
+@pytest.fixture(scope="session")
+def set_tags(fixture_set):
+    return SetTags(fixture_set)
+
+
+def select(fixture_set, set_tags, *, kind="", condition=None, expected=None, keep=None, **filters):
+    """Presentations of the set: binding filters (role, light, mask, helmet, attack, distance, qr),
+    only those made by variant `kind` ("" = photos as taken, None = any), relabelled `condition`,
+    with `expected` overriding accept/refuse, and `keep(presentation, tags)` for anything else."""
+    out = []
+    for p in fixture_set.presentations(condition=condition, expected=expected, **filters):
+        if kind is not None and set_tags.kind(p) != kind:
+            continue
+        if keep is not None and not keep(p, set_tags.tags(p)):
+            continue
+        out.append(p)
+    return out
+
+
+def require(presentations, what, clause):
+    """Skips (the measurement stays NOT TESTED) when the set has nothing to show, saying why."""
+    if not presentations:
+        reason = f"the fixture set has no {what} (make them with: gaterig fixtures build --variants ...)"
+        clause.note(reason)
+        pytest.skip(reason)
+    return presentations
+
+
+# ---- the gallery: the set's enrolled persons, enrolled through the rig's platform --------------
+
+class Gallery:
+    """Enrollment as an enrollment station does it. The first persons go in one at a time and the
+    time until the terminal holds each is measured (section 二, JX-B.5); the rest in one batch."""
+
+    def __init__(self, rig, one_at_a_time, timeout_s=60.0):
+        persons = [p["id"] for p in rig.enrolled_persons()]
+        self.persons = persons
+        self.sync_ms = []
+        self.sync_errors = []
+        self.refused = 0
+        self.problems = []
+        held = 0
+        for pid in persons[:one_at_a_time]:
+            report = rig.enroll([pid])
+            self._note(report)
+            held += report["accepted"] + report["already"]
+            sync = rig.wait_synced(held, timeout_s=timeout_s, ask_terminal=False)
+            if sync["synced"]:
+                self.sync_ms.append(1000.0 * sync["seconds"])
+            else:
+                self.sync_errors.append(sync.get("error") or "not synchronised")
+        rest = persons[one_at_a_time:]
+        if rest:
+            report = rig.enroll(rest)
+            self._note(report)
+            held += report["accepted"] + report["already"]
+        sync = rig.wait_synced(held, timeout_s=timeout_s + len(persons) * 0.5, ask_terminal=True)
+        self.sync = sync
+        self.held = sync["enrolled"]
+        self.failures = list(sync.get("failures") or [])
+
+    def _note(self, report):
+        self.refused += report["refused"]
+        self.problems.extend(report.get("problems") or [])
+
+    @property
+    def enrollment_failures(self):
+        """Persons the platform refused plus persons the terminal could not enroll (FTE)."""
+        return self.refused + len(self.failures)
+
+
+@pytest.fixture(scope="session")
+def gallery(rig, standard):
+    one_at_a_time = planned(standard, rig, "JX-B.5", "enrollment_sync_time")
+    return Gallery(rig, one_at_a_time)
+
+
+# ---- timing and the session's trials ----------------------------------------------------------
+
+GAP_MS = 500                 # grey frame between trials: the terminal sees nobody
+ACCEPT_WINDOW_MS = 5000      # an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
+REFUSAL_FLOOR_MS = 1000
+REFUSAL_CEILING_MS = 3000    # JX-A.2's recognition-time limit: a worker stands that long at the gate
+
+
+class TrialBook:
+    """Every trial group the session ran, by group id, so later clauses reuse them."""
+
+    def __init__(self, rig, terminal):
+        self.rig = rig
+        self.groups = {}
+        params = {}
+        try:
+            params = terminal.status().get("params", {})
+        except Exception:  # an external terminal may have no status: no anti-passback known
+            pass
+        # The terminal's anti-passback: one person is not shown again sooner (else a genuine
+        # presentation would be refused as a repeat, which is no fault of recognition).
+        self.repeat_window_ms = int(1000 * float(params.get("repeat_window_s", 0))) + 200
+
+    def refusal_window_ms(self):
+        """Silence that calls a refusal: twice the slowest accept seen in normal light, within
+        1-3 s (3 s when nothing was measured yet). Output after it, up to the next photon, is still
+        charged to the trial, so a late false accept is never lost."""
+        genuine = self.groups.get(GENUINE_GROUP)
+        samples = genuine.latencies_ms("true_accept") if genuine is not None else []
+        if not samples:
+            return REFUSAL_CEILING_MS
+        return int(min(REFUSAL_CEILING_MS, max(REFUSAL_FLOOR_MS, 2 * max(samples))))
+
+    def run(self, presentations, trials, group, mode="test", seed=None):
+        """`trials` trials (at least) over `presentations`, shuffled, persons spread apart."""
+        persons = {p.person for p in presentations}
+        plan = self.rig.plan(presentations, repetitions(trials, presentations), seed=seed,
+                             gap_ms=GAP_MS, window_ms=ACCEPT_WINDOW_MS,
+                             refusal_window_ms=self.refusal_window_ms(),
+                             repeat_window_ms=self.repeat_window_ms,
+                             person_spacing=max(0, min(len(persons) - 1, 4)))
+        out = self.rig.run_trials(plan, group=group, mode=mode)
+        self.groups[group] = out
+        return out
+
+    def outcomes(self, where=lambda o: True):
+        """Outcome dicts of every group run so far."""
+        return [o for out in self.groups.values() for o in out.rows() if where(o)]
+
+
+@pytest.fixture(scope="session")
+def trial_book(rig, terminal):
+    return TrialBook(rig, terminal)
+
+
+GENUINE_GROUP = "JX-A.2/genuine"
+
+
+@pytest.fixture(scope="session")
+def genuine_normal(rig, standard, fixture_set, set_tags, gallery, trial_book):
+    """JX-A.2's genuine group (enrolled persons, photos as taken, normal light, test mode): also
+    JX-A.3's first attempts, JX-A.6's baseline, and frames and records for JX-A.10/A.11/A.18."""
+    presentations = select(fixture_set, set_tags, role="enrolled", light="normal", mask=False, kind="")
+    if not presentations:
+        pytest.skip("the fixture set has no enrolled persons' photos in normal light")
+    if rig.has_bench:
+        rig.bench().set_light("normal")
+    return trial_book.run(presentations, planned(standard, rig, "JX-A.2", "pass_rate"), GENUINE_GROUP)
+
+
+# ---- figures from outcome dicts ---------------------------------------------------------------
+
+def decided(outcomes):
+    return [o for o in outcomes if o["outcome"] != "error"]
+
+
+def tallies(outcomes, success):
+    """Per-person {person, events, attempts} of decided trials (for the subject bootstrap)."""
+    by = {}
+    for o in decided(outcomes):
+        t = by.setdefault(o["person"], {"person": o["person"], "events": 0, "attempts": 0})
+        t["attempts"] += 1
+        t["events"] += int(o["outcome"] in success)
+    return sorted(by.values(), key=lambda t: t["person"])
+
+
+def record_rate(clause, name, outcomes, events, *, condition="normal", by_person=True):
+    """`events`: the outcome classes counted. Errors are left out of the rate and reported."""
+    ok = decided(outcomes)
+    n_events = sum(o["outcome"] in events for o in ok)
+    subjects = tallies(outcomes, events) if by_person else len({o["person"] for o in ok})
+    return clause.record_rate(name, n_events, len(ok), subjects, condition=condition,
+                              errors=len(outcomes) - len(ok))
+
+
+def latencies_ms(outcomes, outcome="true_accept"):
+    return [o["latency_ns"] / 1e6 for o in outcomes if o["outcome"] == outcome and o["latency_ns"] is not None]
+
+
+GATE_OPENED = ("true_accept", "false_accept_wrong_person", "false_accept_unenrolled", "false_accept_policy",
+               "attack_accepted")
+
+
+# ---- capacity (JX-A.1): the gallery filled to the standard's figure ---------------------------
+
+CAPACITY_GAP = ("enrolled capacity: the rig enrolls only the fixture set's persons and the set has fewer "
+                "than the standard's figure; filling the terminal needs a rig call that enrolls N further "
+                "workers through the platform (Rig.enroll_capacity(count) in rigs/rig and the binding)")
+
+
+@pytest.fixture(scope="session")
+def capacity(rig, standard, gallery):
+    """The terminal's gallery filled to JX-A.1's figure (only by scenarios marked runs_last: the
+    extra workers' photos repeat the set's, so recognition trials after it would be meaningless).
+    None when the rig cannot do it."""
+    need = planned(standard, rig, "JX-A.1", "enrolled_capacity")
+    have = len(gallery.persons)
+    if have >= need:
+        return {"requested": have, "refused": gallery.refused, "held": gallery.held,
+                "failures": len(gallery.failures), "seconds": gallery.sync.get("seconds", 0.0)}
+    enroll_capacity = getattr(rig, "enroll_capacity", None)
+    if enroll_capacity is None:
+        return None
+    report = enroll_capacity(need - have)
+    requested = have + report["requested"]
+    held_wanted = gallery.held + report["accepted"] + report["already"]
+    # 10,000 photos through the terminal's face engine take minutes on a small machine.
+    sync = rig.wait_synced(held_wanted, timeout_s=max(300.0, need * 0.1), ask_terminal=True)
+    return {"requested": requested, "refused": gallery.refused + report["refused"], "held": sync["enrolled"],
+            "failures": len(sync.get("failures") or []), "seconds": sync.get("seconds", 0.0),
+            "synced": sync["synced"], "error": sync.get("error", "")}

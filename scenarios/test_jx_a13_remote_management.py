@@ -1,0 +1,71 @@
+"""JX-A.13 remote management: a parameter changed and read back, a remote restart, an OTA update.
+The national open.api dialect has no terminal commands, so these go through the terminal's own
+admin interface (the simulated terminal's admin endpoint; a real terminal's, from the rig
+description)."""
+import hashlib
+import os
+import tempfile
+
+import gaterig
+import pytest
+
+from conftest import planned
+
+PARAMETER = "repeat_window_s"   # harmless to change: the anti-passback window
+READY_S = 120.0
+
+
+@pytest.mark.clause("JX-A.13")
+def test_jx_a13_remote_management(rig, standard, terminal, clause):
+    clause.note("the national open.api dialect carries no terminal command (parameter change, restart, OTA): "
+                "they go through the terminal's admin interface")
+
+    original = terminal.status().get("params", {}).get(PARAMETER)
+    failed = 0
+    changes = planned(standard, rig, "JX-A.13", "parameter_change_failures")
+    try:
+        for i in range(changes):
+            wanted = float(original or 0) + 1 + i
+            try:
+                terminal.set_params({PARAMETER: wanted})
+                got = terminal.status().get("params", {}).get(PARAMETER)
+            except (gaterig.RigError, ValueError) as exc:
+                got = f"refused: {exc}"
+            if got != wanted:
+                failed += 1
+                clause.note(f"parameter change {i + 1}: {PARAMETER} set to {wanted}, read back {got}")
+    finally:
+        if original is not None:
+            terminal.set_params({PARAMETER: original})
+    clause.record_count("parameter_change_failures", failed, condition=None)
+
+    failed = 0
+    restarts = planned(standard, rig, "JX-A.13", "restart_failures")
+    for i in range(restarts):
+        try:
+            terminal.restart(timeout_s=READY_S)
+            terminal.status()
+        except gaterig.RigError as exc:
+            failed += 1
+            clause.note(f"restart {i + 1}: not ready again within {READY_S:.0f} s ({exc})")
+            terminal.wait_ready(timeout_s=READY_S)
+    clause.record_count("restart_failures", failed, condition=None)
+
+    update = getattr(terminal, "update_firmware", None)
+    if update is None:
+        clause.note("OTA update not tested: the rig's Terminal has no firmware-update call (the simulated "
+                    "terminal's POST /firmware is not bound: needs Terminal.update_firmware(image, version))")
+        return
+    version = "9.9.9-rig-ota"
+    with tempfile.TemporaryDirectory() as tmp:
+        image = os.path.join(tmp, "firmware.bin")
+        with open(image, "wb") as f:
+            f.write(b"GATERIG-OTA-TEST\n" + hashlib.sha256(version.encode()).digest() * 64)
+        try:
+            update(image, version)
+            terminal.restart(timeout_s=READY_S)
+            got = terminal.firmware().get("firmware_version")
+        except gaterig.RigError as exc:
+            got = f"failed: {exc}"
+    clause.record_count("ota_update_failures", int(got != version), condition=None)
+    clause.note(f"OTA: image {version} sent; the terminal reports firmware {got}")
