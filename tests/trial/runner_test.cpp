@@ -224,5 +224,22 @@ TEST_F(RunnerTest, TheRepeatWindowKeepsAPersonOffScreen) {
   EXPECT_EQ(r.outcomes[1].outcome, OutcomeClass::true_accept);
 }
 
+TEST_F(RunnerTest, AVideoPresentationCyclesItsFramesFromTheFirstPhoton) {
+  Presentation v = make("v1", "P1", Role::attack, Expectation::refuse, "video");
+  v.images = {dir.image("v1-a.png", 60), dir.image("v1-b.png", 120), dir.image("v1-c.png", 180)};
+  terminal.answer("v1", {200 * kMs, 1, 101});  // answers to each frame: the first answer counts
+  TrialTiming t = quick_timing();
+  t.frame_interval = std::chrono::milliseconds(30);
+  RunOptions o;
+  o.image_root = dir.path();
+  o.stop_requested = [] { return false; };
+  const RunResult r = TrialRunner(terminal, timeline, correlator, o).run(TrialPlan::make({v}, 1, 1, t));
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  EXPECT_EQ(r.outcomes[0].outcome, OutcomeClass::attack_accepted);
+  EXPECT_EQ(*r.outcomes[0].latency_ns, 200 * kMs);
+  const auto shows = terminal.shows();
+  EXPECT_GE(std::count(shows.begin(), shows.end(), "v1"), 3) << "the video's frames were not shown in turn";
+}
+
 }  // namespace
 }  // namespace gaterig::trial
