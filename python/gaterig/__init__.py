@@ -12,14 +12,16 @@ from gaterig._gaterig import statistics  # noqa: F401
 
 FEATURES = tuple(_gaterig.FEATURES)
 stop_requested = _gaterig.stop_requested
+ConfigError = _gaterig.ConfigError
+__version__ = _gaterig.VERSION
 
 if "standard" in FEATURES:
     from gaterig._gaterig import (  # noqa: F401
-        Standard, Clause, ResultsDocument, evaluate)
+        Standard, Clause, MeasurementSpec, ResultsDocument, evaluate, make_run_id)
 if "rig" in FEATURES:
     from gaterig._gaterig import (  # noqa: F401
-        RigError, Rig, Bench, Terminal, Platform, FixtureSet, Presentation, TrialPlan, Outcomes,
-        Reconciliation)
+        RigError, RigDescription, Rig, Bench, Terminal, Platform, FixtureSet, Presentation, TrialPlan,
+        Outcomes, Reconciliation, write_trials_csv)
 
 
 def features():

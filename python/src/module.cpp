@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "core/config.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/interrupt.hpp"
 
@@ -13,6 +14,9 @@ PYBIND11_MODULE(_gaterig, m) {
   m.doc() = "gaterig: the rig that certifies face-recognition attendance terminals (C++ core)";
   gaterig::python::install_interrupt();
 
+  py::register_exception<gaterig::ConfigError>(m, "ConfigError", PyExc_ValueError);
+  m.attr("VERSION") = "0.1.0";
+
   py::list features;
   gaterig::python::bind_statistics(m);
   features.append("statistics");
@@ -21,8 +25,8 @@ PYBIND11_MODULE(_gaterig, m) {
   features.append("standard");
 #endif
 #ifdef GATERIG_PY_RIG
-  gaterig::python::bind_rig(m);
   gaterig::python::bind_trial(m);
+  gaterig::python::bind_rig(m);
   features.append("rig");
   features.append("trial");
 #endif
