@@ -151,10 +151,7 @@ DialectReply attendance_add(Exchange& ex, const ProjectConfig& p, const Json& rq
   if (outcome.code != 0) return reply(outcome.code, outcome.message);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& r = batch[i];
-    Json pl{{"table", "attendance"}, {"record_id", results[i].id}, {"project", r.project_code},
-            {"team", r.team_sys_no}, {"id_masked", mask_id(r.id_number)}, {"date", r.date},
-            {"direction", r.direction}, {"request_id", r.request_id}, {"dialect", r.dialect},
-            {"received_mono", r.received_mono}, {"received_wall", r.received_wall}};
+    Json pl = r.event_payload(results[i].id);
     if (results[i].duplicate) pl["original_id"] = results[i].id;
     ex.publish_after_commit(results[i].duplicate ? "platform.duplicate" : "platform.record_accepted", std::move(pl));
   }

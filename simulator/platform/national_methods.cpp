@@ -483,17 +483,7 @@ DialectReply attendance_add(Call& c) {
   std::int64_t dups = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& r = batch[i];
-    Json p{{"table", "attendance"},
-           {"record_id", results[i].id},
-           {"project", r.project_code},
-           {"team", r.team_sys_no},
-           {"id_masked", mask_id(r.id_number)},
-           {"date", r.date},
-           {"direction", r.direction},
-           {"request_id", r.request_id},
-           {"dialect", r.dialect},
-           {"received_mono", r.received_mono},
-           {"received_wall", r.received_wall}};
+    Json p = r.event_payload(results[i].id);
     if (results[i].duplicate) {
       ++dups;
       p["original_id"] = results[i].id;

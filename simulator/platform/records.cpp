@@ -29,6 +29,14 @@ Json AttendanceRecord::to_json(bool with_id) const {
   return j;
 }
 
+Json AttendanceRecord::event_payload(std::int64_t stored_id) const {
+  return Json{{"table", "attendance"},         {"record_id", stored_id},  {"project", project_code},
+              {"team", team_sys_no},           {"id_masked", mask_id(id_number)}, {"date", date},
+              {"direction", direction},        {"attend_type", attend_type}, {"channel", channel},
+              {"request_id", request_id},      {"dialect", dialect},      {"received_mono", received_mono},
+              {"received_wall", received_wall}};
+}
+
 Json EntryExitRecord::to_json(bool with_id) const {
   Json j{{"id", id},         {"project_code", project_code}, {"team_sys_no", team_sys_no},
          {"id_card_type", id_card_type}, {"id_masked", mask_id(id_number)}, {"date", date},

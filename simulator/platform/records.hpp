@@ -34,6 +34,9 @@ struct AttendanceRecord {
   WallNs received_wall = 0;
 
   Json to_json(bool with_id = false) const;  // without image bytes
+  // The payload of its platform.record_accepted / platform.duplicate event, the same for every
+  // dialect: what the rig correlates on (masked ID, date, direction, attend type, receipt time).
+  Json event_payload(std::int64_t stored_id) const;
 };
 
 struct EntryExitRecord {
