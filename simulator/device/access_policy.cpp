@@ -1,5 +1,7 @@
 #include "simulator/device/access_policy.hpp"
 
+#include <algorithm>
+
 #include "core/resident_id.hpp"
 
 namespace gaterig::device {
@@ -123,6 +125,22 @@ void AccessPolicy::forget_accept(const std::string& person) {
 void AccessPolicy::set_group(const std::string& person, const std::string& group) {
   std::lock_guard lock(mu_);
   groups_[person] = group;
+}
+
+std::vector<std::string> AccessPolicy::workers() const {
+  std::vector<std::string> out;
+  {
+    std::lock_guard lock(mu_);
+    out.reserve(groups_.size());
+    for (const auto& [person, group] : groups_) out.push_back(person);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool AccessPolicy::knows(const std::string& person) const {
+  std::lock_guard lock(mu_);
+  return groups_.count(person) != 0;
 }
 
 PolicyRules AccessPolicy::rules() const {

@@ -59,6 +59,9 @@ class AccessPolicy {
   // The group (team) of each enrolled person, for group windows. Thread-safe.
   void set_group(const std::string& person, const std::string& group);
   bool inside_window(const std::string& person, WallNs wall) const;
+  // The workers the platform listed (whatever became of their photos), sorted; and one of them.
+  std::vector<std::string> workers() const;
+  bool knows(const std::string& person) const;
 
   PolicyRules rules() const;
   void set_rules(PolicyRules rules);

@@ -24,6 +24,7 @@ const std::vector<ProfileInfo>& known_profiles() {
       {"bad-sign", "JX-A.18: signatures corrupted"},
       {"duplicate-upload", "JX-A.1: accepted batches uploaded twice"},
       {"ignores-access-window", "JX-A.15: pass windows not enforced"},
+      {"no-qr", "JX-A.17: QR codes not scanned"},
   };
   return profiles;
 }
@@ -50,14 +51,25 @@ std::vector<std::string> parse_profiles(std::string_view text) {
 
 void apply_profiles(TerminalConfig& c) {
   DegradedTerminal& d = c.degraded;
+  if (c.degraded_overrides) {
+    // Read before the presets: small-store keeps these.
+    const Config& t = *c.degraded_overrides;
+    auto count = [&](const char* key, std::size_t fallback) {
+      const auto v = t.get_int(key, static_cast<std::int64_t>(fallback));
+      if (v < 1) t.fail(key, "expected at least 1");
+      return static_cast<std::size_t>(v);
+    };
+    d.small_store_faces = count("small_store_faces", d.small_store_faces);
+    d.small_store_records = count("small_store_records", d.small_store_records);
+  }
   for (const std::string& p : parse_profiles(c.profile)) {
     if (p == "compliant") continue;
     if (p == "slow") d.slow_probability = 0.3, d.slow_until = std::chrono::milliseconds(3200);
     else if (p == "loose" || p == "no-liveness" || p == "no-helmet" || p == "no-mask" || p == "light-sensitive")
       apply_face_profile(c.face, p);
     else if (p == "small-store") {
-      c.face_capacity = std::min<std::size_t>(c.face_capacity, 2000);
-      c.record_capacity = std::min<std::size_t>(c.record_capacity, 20'000);
+      c.face_capacity = std::min(c.face_capacity, d.small_store_faces);
+      c.record_capacity = std::min(c.record_capacity, d.small_store_records);
       c.face.capacity = c.face_capacity;
     } else if (p == "lossy-offline") d.upload.lossy_offline = 0.3;
     else if (p == "backdating") d.upload.backdating = Backdating::rewrite_to_now;
@@ -68,6 +80,7 @@ void apply_profiles(TerminalConfig& c) {
     else if (p == "bad-sign") d.bad_sign = true;
     else if (p == "duplicate-upload") d.upload.duplicate_upload = 0.3;
     else if (p == "ignores-access-window") d.ignore_windows = true;
+    else if (p == "no-qr") d.ignore_qr = true;
   }
   if (!c.degraded_overrides) return;
   const Config& t = *c.degraded_overrides;
@@ -92,6 +105,10 @@ void apply_profiles(TerminalConfig& c) {
   d.ignore_windows = t.get_bool("ignore_windows", d.ignore_windows);
   d.plain_id = t.get_bool("plain_id", d.plain_id);
   d.bad_sign = t.get_bool("bad_sign", d.bad_sign);
+  d.ignore_qr = t.get_bool("ignore_qr", d.ignore_qr);
+  const double delay_ms = t.get_double("decision_delay_ms", static_cast<double>(d.decision_delay.count()) / 1e6);
+  if (delay_ms < 0 || delay_ms > 60'000) t.fail("decision_delay_ms", "expected 0..60000 ms");
+  d.decision_delay = std::chrono::nanoseconds(static_cast<std::int64_t>(delay_ms * 1e6 + 0.5));
 }
 
 }  // namespace gaterig::device

@@ -11,7 +11,8 @@
 //   no-helmet          helmet not checked: persons without a helmet pass (JX-A.5)
 //   no-mask            masked faces are not recognised (JX-A.4)
 //   light-sensitive    faces under strong or back light refused (JX-A.6)
-//   small-store        2,000 faces / 20,000 records (JX-A.1)
+//   small-store        2,000 faces / 20,000 records (JX-A.1); [devsim.degraded] small_store_faces
+//                      and small_store_records scale them down for a test
 //   lossy-offline      drops 30 % of its offline queue (JX-A.1)
 //   backdating         backfilled records sent with the upload time instead of the pass time
 //   inventing          every backfill batch carries one invented record (the `invent` backdating)
@@ -21,6 +22,7 @@
 //   bad-sign           request signatures corrupted (JX-A.18)
 //   duplicate-upload   30 % of accepted batches sent again as new requests (JX-A.1)
 //   ignores-access-window  per-person/group pass windows not enforced (JX-A.15)
+//   no-qr              QR codes in view are not scanned (JX-A.17)
 #include <string>
 #include <string_view>
 #include <vector>

@@ -138,21 +138,56 @@ void QueueStore::refresh_counts() {
   }
 }
 
-std::optional<std::int64_t> QueueStore::put(const AttendanceRecord& r, bool backfill, std::size_t capacity) {
-  std::lock_guard lock(mu_);
-  if (counts_.pending >= capacity) return std::nullopt;
-  Statement s(db_,
-              "INSERT INTO records(id_card_number, wall_ns, date, direction, image, channel, attend_type, "
-              "lng, lat, backfill) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-              file_);
+namespace {
+
+const char* kInsert =
+    "INSERT INTO records(id_card_number, wall_ns, date, direction, image, channel, attend_type, "
+    "lng, lat, backfill) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
+
+void bind_record(Statement& s, const AttendanceRecord& r, bool backfill) {
   s.bind(1, r.id_card_number).bind(2, static_cast<std::int64_t>(r.wall)).bind(3, r.date);
   s.bind(4, std::string(national_code(r.direction)));
   if (!r.image_jpeg.empty()) s.bind_blob(5, r.image_jpeg);
   s.bind(6, r.channel).bind(7, r.attend_type).bind(8, r.lng).bind(9, r.lat);
   s.bind(10, static_cast<std::int64_t>(backfill ? 1 : 0));
+}
+
+}  // namespace
+
+std::optional<std::int64_t> QueueStore::put(const AttendanceRecord& r, bool backfill, std::size_t capacity) {
+  std::lock_guard lock(mu_);
+  if (counts_.pending >= capacity) return std::nullopt;
+  Statement s(db_, kInsert, file_);
+  bind_record(s, r, backfill);
   s.step();  // autocommit: on disk (WAL, synchronous=FULL) when this returns
   ++counts_.pending;
   return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<std::int64_t> QueueStore::put_many(const std::vector<AttendanceRecord>& records, bool backfill,
+                                               std::size_t capacity) {
+  std::lock_guard lock(mu_);
+  std::vector<std::int64_t> seqs;
+  const std::size_t room = counts_.pending >= capacity ? 0 : capacity - counts_.pending;
+  const std::size_t n = std::min(room, records.size());
+  if (n == 0) return seqs;
+  seqs.reserve(n);
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement s(db_, kInsert, file_);
+    for (std::size_t i = 0; i < n; ++i) {
+      bind_record(s, records[i], backfill);
+      s.step();
+      seqs.push_back(sqlite3_last_insert_rowid(db_));
+      s.reset();
+    }
+    exec("COMMIT");  // one fsync for the lot
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  counts_.pending += n;
+  return seqs;
 }
 
 std::vector<QueuedRecord> QueueStore::select(const std::string& where, std::size_t limit) const {

@@ -43,6 +43,10 @@ class QueueStore {
   // Durably appends a pending record; nullopt (nothing stored) when `capacity` records are
   // already pending.
   std::optional<std::int64_t> put(const AttendanceRecord& r, bool backfill, std::size_t capacity);
+  // Appends records in order in one transaction while fewer than `capacity` are pending; returns
+  // the sequence numbers of those stored (a prefix of `records`).
+  std::vector<std::int64_t> put_many(const std::vector<AttendanceRecord>& records, bool backfill,
+                                     std::size_t capacity);
 
   // The oldest pending records, in order.
   std::vector<QueuedRecord> pending(std::size_t limit) const;

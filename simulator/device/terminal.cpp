@@ -41,6 +41,8 @@ NationalClientOptions client_options(const TerminalConfig& c, bool degraded) {
   return o;
 }
 
+constexpr std::ptrdiff_t kStatusDecisions = 20;  // in /status; GET /decisions has up to 1000
+
 double percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -52,15 +54,28 @@ double percentile(std::vector<double> v, double q) {
 
 Terminal::Terminal(TerminalConfig config)
     : config_(std::move(config)),
+      firmware_(config_.data_dir),
       policy_(PolicyRules::from(config_.policy, config_.degraded.ignore_windows)),
       upload_client_(client_options(config_, true)),
       sync_client_(client_options(config_, false)),
       uplink_(upload_client_),
       rng_(config_.seed) {
+  decision_delay_ns_ = config_.degraded.decision_delay.count();
   if (config_.data_dir.empty()) throw std::runtime_error("devsim: no data directory (data_dir or --data)");
   std::filesystem::create_directories(config_.data_dir);
   firmware_hash_ = config_.identity.firmware_hash.empty() ? hash_of_executable() : config_.identity.firmware_hash;
   if (config_.policy.channel.empty()) config_.policy.channel = config_.identity.serial;
+  try {
+    if (auto f = firmware_.install_staged())
+      LOG_INFO("devsim", "firmware " << f->version << " (" << f->sha256 << ") installed");
+  } catch (const std::exception& e) {
+    LOG_ERROR("devsim", "firmware update: " << e.what());
+  }
+  installed_ = firmware_.active();
+  if (installed_) {
+    config_.identity.firmware_version = installed_->version;
+    firmware_hash_ = installed_->sha256;
+  }
 
   timeline_.add_listener([](const Event& e) {
     if (e.kind.rfind("device.queue_put", 0) == 0) return;  // one per pass: the decision line says it
@@ -199,9 +214,96 @@ AttendanceRecord Terminal::record_for(const std::string& person, WallNs wall, co
   return r;
 }
 
-void Terminal::count(const Decision& d) {
+void Terminal::count(const Decision& d) { count(d.accept ? "accept" : std::string("deny:") + to_string(d.reason)); }
+
+void Terminal::count(const std::string& outcome) {
   std::lock_guard lock(mu_);
-  ++decisions_[d.accept ? "accept" : std::string("deny:") + to_string(d.reason)];
+  ++decisions_[outcome];
+}
+
+MonoNs Terminal::gate_time(MonoNs decided) {
+  const std::int64_t delay = decision_delay_ns_.load();
+  if (delay <= 0) return 0;
+  const MonoNs at = decided + delay;
+  constexpr MonoNs kSpin = 2'000'000;
+  if (at - mono_now() > kSpin && !wait_until(at - kSpin)) return 0;  // stopping: out at once
+  return at;
+}
+
+void Terminal::remember(const CameraFrame& frame, MonoNs decided, std::optional<MonoNs> first_edge,
+                        std::string outcome, std::optional<GateCard> card) {
+  auto ms = [](MonoNs d) { return static_cast<double>(d) / 1e6; };
+  Json j{{"frame", frame.seq},
+         {"shown_ns", frame.shown},
+         {"received_ns", frame.received},
+         {"decided_ns", decided},
+         {"first_edge_ns", first_edge ? Json(*first_edge) : Json(nullptr)},
+         {"outcome", std::move(outcome)},
+         {"card", card ? Json{{"facility", card->facility}, {"number", card->number}} : Json(nullptr)},
+         {"injected_delay_ms", ms(decision_delay_ns_.load())},
+         {"decision_to_edge_ms", first_edge ? Json(ms(*first_edge - decided)) : Json(nullptr)},
+         {"shown_to_edge_ms", first_edge ? Json(ms(*first_edge - frame.shown)) : Json(nullptr)}};
+  std::lock_guard lock(mu_);
+  recent_.push_back(std::move(j));
+  if (recent_.size() > 1000) recent_.pop_front();
+}
+
+Json Terminal::recent_decisions(std::size_t last) const {
+  std::lock_guard lock(mu_);
+  Json out = Json::array();
+  const std::size_t n = std::min(last, recent_.size());
+  for (auto it = recent_.end() - static_cast<std::ptrdiff_t>(n); it != recent_.end(); ++it) out.push_back(*it);
+  return out;
+}
+
+bool Terminal::handle_qr(const CameraFrame& frame, WallNs wall, MonoNs decided) {
+  if (!config_.qr.enabled || config_.degraded.ignore_qr) return false;
+  const auto text = qr_scanner_.scan(frame.image);
+  if (!text) return false;
+  // A code stays in view for many frames: one answer per code and repeat window.
+  const MonoNs now = mono_now();
+  const auto window = std::chrono::nanoseconds(policy_.rules().repeat_window).count();
+  {
+    std::lock_guard lock(mu_);
+    if (*text == last_qr_ && now - last_qr_at_ < window) return true;
+    last_qr_ = *text;
+    last_qr_at_ = now;
+  }
+  const QrCode code = read_qr_code(*text);
+  const QrDecision q = decide_qr(code, wall);
+  if (q.verdict == QrVerdict::refuse) {
+    count("qr:refuse:" + q.why);
+    remember(frame, decided, std::nullopt, "qr:refuse:" + q.why);
+    LOG_INFO("devsim", "frame " << frame.seq << ": QR code refused (" << q.why
+                                << (code.problem.empty() ? "" : ": " + code.problem) << ")");
+    return true;
+  }
+  const bool worker = policy_.knows(code.person);  // listed by the platform as a worker of the project
+  std::string stored;
+  if (worker) {
+    // A worker on a code: on file before the gate opens, like any pass, but not as a face pass.
+    AttendanceRecord r = AttendanceRecord::at(code.person, wall, config_.policy.direction);
+    r.channel = config_.policy.channel;
+    r.attend_type = config_.qr.attend_type;
+    const PutResult put = queue_->put(r);
+    if (!put.stored) {
+      count("qr:refuse:store_full");
+      remember(frame, decided, std::nullopt, "qr:refuse:store_full");
+      LOG_WARN("devsim", "frame " << frame.seq << ": QR code of a worker refused: " << put.error);
+      return true;
+    }
+    stored = ", record #" + std::to_string(put.seq);
+  }
+  const GateCard card{config_.qr.visitor_facility.value_or(config_.wiegand.facility),
+                      code.card.value_or(config_.qr.visitor_card)};
+  const std::string outcome = worker ? "qr:worker" : "qr:visitor";
+  const GateOutput gate = wiegand_->send(card, gate_time(decided));
+  door_->open();
+  count(outcome);
+  remember(frame, decided, gate.report.first_edge, outcome, card);
+  LOG_INFO("devsim", "frame " << frame.seq << ": QR code admitted (" << outcome << " " << mask_ids_in(code.person)
+                              << ") card " << card << stored);
+  return true;
 }
 
 void Terminal::handle(const CameraFrame& frame) {
@@ -217,6 +319,11 @@ void Terminal::handle(const CameraFrame& frame) {
   }
   const WallNs wall = wall_now();  // the record's time: when the decision was made
   Decision d = policy_.decide(a, wall, mono_now());
+  const MonoNs decided = mono_now();
+  if (!d.accept && !d.flagged_record &&
+      (d.reason == DenyReason::no_face || d.reason == DenyReason::not_acquired || d.reason == DenyReason::unknown) &&
+      handle_qr(frame, wall, decided))
+    return;
 
   if (d.accept) {
     // The record is stored before the gate opens: a pass the terminal cannot record is refused.
@@ -232,14 +339,16 @@ void Terminal::handle(const CameraFrame& frame) {
         ++records_refused_;
       }
       count(d);
+      remember(frame, decided, std::nullopt, "deny:store_full");
       LOG_WARN("devsim", "frame " << frame.seq << ": " << d);
       timeline_.publish(Event{mono_now(), "device", "device.decision",
                               Json{{"accept", false}, {"reason", to_string(d.reason)}, {"id", mask_id(d.person)},
                                    {"frame", frame.seq}, {"error", put.error}}, 0});
       return;
     }
-    const GateOutput gate = wiegand_->send_card(d.person);
+    const GateOutput gate = wiegand_->send_card(d.person, gate_time(decided));
     door_->open();
+    remember(frame, decided, gate.report.first_edge, "accept", gate.card);
     const double latency_ms = static_cast<double>(gate.report.first_edge - frame.shown) / 1e6;
     {
       std::lock_guard lock(mu_);
@@ -254,6 +363,7 @@ void Terminal::handle(const CameraFrame& frame) {
   }
 
   count(d);
+  if (d.reason != DenyReason::no_face) remember(frame, decided, std::nullopt, std::string("deny:") + to_string(d.reason));
   if (d.flagged_record) {
     const AttendanceRecord r = record_for(d.person, wall, config_.policy.no_helmet_attend_type, frame, a);
     const PutResult put = queue_->put(r);
@@ -296,6 +406,7 @@ void Terminal::apply_params_locked(const Json& p) {
   FaceEngineConfig face = engine_ ? engine_->config() : config_.face;
   PolicyRules rules = policy_.rules();
   Direction direction = config_.policy.direction;
+  std::int64_t delay_ns = decision_delay_ns_.load();
   auto number = [&](const char* key) {
     if (!p.at(key).is_number()) throw std::invalid_argument(std::string("params.") + key + ": expected a number");
     return p.at(key).get<double>();
@@ -320,16 +431,22 @@ void Terminal::apply_params_locked(const Json& p) {
     } else if (key == "direction") {
       if (value != "in" && value != "out") throw std::invalid_argument("params.direction: expected in or out");
       direction = value == "in" ? Direction::in : Direction::out;
+    } else if (key == "decision_delay_ms") {
+      const double ms = number("decision_delay_ms");
+      if (ms < 0 || ms > 60'000) throw std::invalid_argument("params.decision_delay_ms: expected 0..60000");
+      delay_ns = static_cast<std::int64_t>(ms * 1e6 + 0.5);
     } else {
       throw std::invalid_argument("params." + key +
                                   ": unknown (known: match_threshold, repeat_window_s, helmet_required, "
-                                  "check_liveness, check_helmet, check_mask, mask_policy, direction)");
+                                  "check_liveness, check_helmet, check_mask, mask_policy, direction, "
+                                  "decision_delay_ms)");
     }
   }
   if (engine_) engine_->reconfigure(face);
   else config_.face = face;
   policy_.set_rules(rules);
   config_.policy.direction = direction;
+  decision_delay_ns_ = delay_ns;
 }
 
 Json Terminal::set_params(const Json& p) {
@@ -358,6 +475,7 @@ Json Terminal::params() const {
               {"check_mask", face.check_mask},
               {"mask_policy", rules.deny_masked ? "deny" : "allow"},
               {"direction", config_.policy.direction == Direction::in ? "in" : "out"},
+              {"decision_delay_ms", static_cast<double>(decision_delay_ns_.load()) / 1e6},
               {"changed_remotely", params_}};
 }
 
@@ -398,11 +516,92 @@ Json Terminal::status() const {
   s["decisions"] = decisions_;
   s["slowed"] = slowed_;
   s["records_refused"] = records_refused_;
+  s["soak_passes"] = soak_passes_;
+  s["firmware"] = Json{{"installed", installed_ ? installed_->to_json() : Json(nullptr)}};
   const std::vector<double> lat(latencies_ms_.begin(), latencies_ms_.end());
   s["latency_ms"] = Json{{"count", lat.size()}, {"p50", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
                          {"max", lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end())}};
   s["uptime_s"] = static_cast<double>(mono_now() - started_mono_) / 1e9;
+  Json recent = Json::array();
+  for (auto it = recent_.size() > kStatusDecisions ? recent_.end() - kStatusDecisions : recent_.begin();
+       it != recent_.end(); ++it)
+    recent.push_back(*it);
+  s["recent_decisions"] = std::move(recent);
   return s;
+}
+
+Json Terminal::firmware() const {
+  const auto& id = config_.identity;
+  const auto staged = firmware_.staged();
+  return Json{{"vendor", id.vendor},
+              {"model", id.model},
+              {"serial", id.serial},
+              {"firmware_version", id.firmware_version},
+              {"firmware_hash", firmware_hash_},
+              {"installed", installed_ ? installed_->to_json() : Json(nullptr)},
+              {"staged", staged ? staged->to_json() : Json(nullptr)}};
+}
+
+Json Terminal::stage_firmware(std::string_view image, std::string_view sha256_hex, const std::string& version) {
+  const FirmwareImage f = firmware_.stage(image, sha256_hex, version);
+  LOG_INFO("devsim", "firmware " << f.version << " (" << f.sha256 << ", " << f.bytes
+                                 << " bytes) verified and staged: installed at the next start");
+  return Json{{"staged", f.to_json()}, {"restart_required", true}};
+}
+
+Json Terminal::soak(std::size_t passes, const std::optional<std::string>& person) {
+  std::vector<std::string> persons;
+  if (person) persons.push_back(*person);
+  else
+    for (auto& w : policy_.workers())
+      if (engine_->is_enrolled(w)) persons.push_back(std::move(w));
+  if (persons.empty()) throw std::invalid_argument("soak: nobody to pass (no person given, no worker enrolled)");
+  const MonoNs started = mono_now();
+  constexpr WallNs kSecond = 1'000'000'000;
+  WallNs now;
+  {
+    // Whole seconds strictly before this one (a live pass now keeps its second), and before any
+    // earlier soak's: a second soak must not repeat a person's second (the platform would take it
+    // as a duplicate).
+    std::lock_guard lock(mu_);
+    now = (wall_now() / kSecond - 1) * kSecond;
+    if (soak_floor_ != 0) now = std::min(now, soak_floor_ - kSecond);
+  }
+  const std::size_t slots = (passes + persons.size() - 1) / persons.size();
+  PutManyResult total;
+  std::vector<AttendanceRecord> chunk;
+  constexpr std::size_t kChunk = 5000;  // one transaction each: the uploader gets the store in between
+  for (std::size_t i = 0; i < passes; ++i) {
+    const std::size_t slot = i / persons.size();
+    const WallNs wall = now - static_cast<WallNs>(slots - 1 - slot) * kSecond;
+    AttendanceRecord r = AttendanceRecord::at(persons[i % persons.size()], wall, config_.policy.direction);
+    r.channel = config_.policy.channel;
+    r.attend_type = config_.policy.attend_type;
+    chunk.push_back(std::move(r));
+    if (chunk.size() == kChunk || i + 1 == passes) {
+      const PutManyResult got = queue_->put_many(chunk);
+      total.made += got.made, total.stored += got.stored, total.refused += got.refused, total.lost += got.lost;
+      total.offline = total.offline || got.offline;
+      if (got.stored && !total.first_seq) total.first_seq = got.first_seq;
+      if (got.stored) total.last_seq = got.last_seq;
+      chunk.clear();
+    }
+  }
+  {
+    std::lock_guard lock(mu_);
+    soak_passes_ += passes;
+    records_refused_ += total.refused;
+    soak_floor_ = now - static_cast<WallNs>(slots - 1) * kSecond;
+  }
+  Json out = total.to_json();
+  out["persons"] = persons.size();
+  out["first_date"] = passes ? format_civil(now - static_cast<WallNs>(slots - 1) * kSecond, UtcOffset::china(),
+                                            "yyyy-MM-dd HH:mm:ss")
+                             : "";
+  out["last_date"] = passes ? format_civil(now, UtcOffset::china(), "yyyy-MM-dd HH:mm:ss") : "";
+  out["elapsed_ms"] = static_cast<double>(mono_now() - started) / 1e6;
+  LOG_INFO("devsim", "soak: " << out.dump());
+  return out;
 }
 
 Json Terminal::summary() const {

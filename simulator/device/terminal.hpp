@@ -27,7 +27,9 @@
 #include "simulator/device/door.hpp"
 #include "simulator/device/enrollment_sync.hpp"
 #include "simulator/device/face/face_engine.hpp"
+#include "simulator/device/firmware_store.hpp"
 #include "simulator/device/national_client.hpp"
+#include "simulator/device/qr_pass.hpp"
 #include "simulator/device/terminal_config.hpp"
 #include "simulator/device/upload_queue.hpp"
 #include "simulator/device/wiegand_out.hpp"
@@ -57,10 +59,15 @@ class Terminal {
   // enrollment failures, last sync, queue counts and online state, decision counts, latencies.
   Json status() const;
   Json summary() const;  // {"event":"summary", ...status}
+  // The terminal's own timing of its latest decisions, newest last (at most `last`, up to 1000
+  // kept; refusals of frames without a face are left out): [{"frame","shown_ns" (the frame's
+  // publish time), "received_ns","decided_ns","first_edge_ns" (null: no Wiegand),"outcome",
+  // "card","injected_delay_ms","decision_to_edge_ms","shown_to_edge_ms"}], CLOCK_MONOTONIC ns.
+  Json recent_decisions(std::size_t last) const;
 
   // Remote management. set_params takes {"match_threshold":..,"repeat_window_s":..,
   // "helmet_required":..,"check_liveness":..,"check_helmet":..,"check_mask":..,"mask_policy":..,
-  // "direction":"in"|"out"}; applies them at once and keeps them in data_dir/params.json (they
+  // "direction":"in"|"out","decision_delay_ms":..}; applies them at once and keeps them in data_dir/params.json (they
   // survive a restart). Throws std::invalid_argument naming a bad or unknown key.
   Json set_params(const Json& params);
   Json params() const;
@@ -71,6 +78,20 @@ class Terminal {
   void request_restart();
   bool restart_requested() const { return restart_.load(); }
   void on_restart(std::function<void()> callback) { on_restart_ = std::move(callback); }
+
+  // OTA (firmware_store.hpp): {"vendor","model","serial","firmware_version","firmware_hash",
+  // "installed": image|null, "staged": image|null}; stage_firmware verifies and stages an image
+  // for the next start (throws std::invalid_argument naming what is wrong).
+  Json firmware() const;
+  Json stage_firmware(std::string_view image, std::string_view sha256_hex, const std::string& version);
+
+  // The admin's soak (JX-A.1's 100,000 records): `passes` records made as if that many accepts had
+  // just happened, through the same queue and uploader as real passes (capacity, offline backfill,
+  // degraded knobs). Persons: `person`, else every worker the platform listed, in turn; each
+  // person's passes one second apart in the seconds before now, each soak before the previous
+  // one's (the platform keeps one record per person, second and direction, and takes no future
+  // dates). No Wiegand, no door. Throws std::invalid_argument when there is nobody.
+  Json soak(std::size_t passes, const std::optional<std::string>& person);
 
   const TerminalConfig& config() const { return config_; }
   Timeline& timeline() { return timeline_; }
@@ -86,9 +107,19 @@ class Terminal {
   AttendanceRecord record_for(const std::string& person, WallNs wall, const std::string& attend_type,
                               const CameraFrame& frame, const FrameAnalysis& a) const;
   void count(const Decision& d);
+  void count(const std::string& outcome);
+  // A QR code in view decides the frame (qr_pass.hpp); false when there is none.
+  bool handle_qr(const CameraFrame& frame, WallNs wall, MonoNs decided);
+  // When the first edge of an accept decided at `decided` must go out (0: at once); waits out
+  // all but the last 2 ms of an injected decision delay (the transmitter spins the rest).
+  MonoNs gate_time(MonoNs decided);
+  void remember(const CameraFrame& frame, MonoNs decided, std::optional<MonoNs> first_edge, std::string outcome,
+                std::optional<GateCard> card = std::nullopt);
 
   TerminalConfig config_;
   std::string firmware_hash_;
+  FirmwareStore firmware_;
+  std::optional<FirmwareImage> installed_;
   Timeline timeline_{10'000};
   std::unique_ptr<FaceEngine> engine_;
   AccessPolicy policy_;
@@ -107,8 +138,14 @@ class Terminal {
   bool started_ = false, stopping_ = false, stopped_ = false, sync_kick_ = false;
   Json params_ = Json::object();
   std::map<std::string, std::uint64_t> decisions_;  // "accept", "deny:<reason>"
-  std::uint64_t frames_ = 0, slowed_ = 0, records_refused_ = 0;
+  std::uint64_t frames_ = 0, slowed_ = 0, records_refused_ = 0, soak_passes_ = 0;
+  WallNs soak_floor_ = 0;  // the earliest second an earlier soak used
   std::deque<double> latencies_ms_;                 // shown -> first Wiegand edge, last 1000
+  std::deque<Json> recent_;                         // recent_decisions(), last 1000
+  std::atomic<std::int64_t> decision_delay_ns_{0};
+  QrScanner qr_scanner_;                            // camera thread only
+  std::string last_qr_;
+  MonoNs last_qr_at_ = 0;
   std::string last_deny_key_;
   MonoNs last_deny_at_ = 0;
   std::mt19937_64 rng_;

@@ -1,5 +1,7 @@
 #include "simulator/device/terminal_admin.hpp"
 
+#include "core/crypto.hpp"
+
 namespace gaterig::device {
 namespace {
 
@@ -22,12 +24,54 @@ platform::HttpResponse TerminalAdmin::handle(const platform::HttpRequest& reques
       if (m != "GET") return error(405, "GET /status");
       return json_reply(200, terminal_.status());
     }
+    if (path == "/decisions") {
+      if (m != "GET") return error(405, "GET /decisions");
+      std::size_t last = 1000;
+      const auto q = request.target.find("last=");
+      if (q != std::string::npos) {
+        try {
+          last = std::stoul(request.target.substr(q + 5));
+        } catch (const std::exception&) {
+          return error(400, "last: expected a count");
+        }
+      }
+      return json_reply(200, Json{{"decisions", terminal_.recent_decisions(last)}});
+    }
     if (path == "/firmware") {
-      if (m != "GET") return error(405, "GET /firmware");
-      const auto& id = terminal_.config().identity;
-      return json_reply(200, Json{{"vendor", id.vendor}, {"model", id.model}, {"serial", id.serial},
-                                  {"firmware_version", id.firmware_version},
-                                  {"firmware_hash", terminal_.firmware_hash()}});
+      if (m == "GET") return json_reply(200, terminal_.firmware());
+      if (m != "POST") return error(405, "GET or POST /firmware");
+      const Json body = Json::parse(request.body, nullptr, false);
+      if (!body.is_object() || !body.contains("image_base64") || !body["image_base64"].is_string() ||
+          !body.contains("sha256") || !body["sha256"].is_string() || !body.contains("version") ||
+          !body["version"].is_string())
+        return error(400, "body: expected {\"version\": text, \"sha256\": 64 hex digits, \"image_base64\": text}");
+      std::string image;
+      try {
+        image = crypto::base64_decode(body["image_base64"].get<std::string>());
+      } catch (const std::exception& e) {
+        return error(400, std::string("image_base64: ") + e.what());
+      }
+      try {
+        return json_reply(200, terminal_.stage_firmware(image, body["sha256"].get<std::string>(),
+                                                        body["version"].get<std::string>()));
+      } catch (const std::invalid_argument& e) {
+        return error(400, e.what());
+      }
+    }
+    if (path == "/soak") {
+      if (m != "POST") return error(405, "POST /soak");
+      const Json body = Json::parse(request.body, nullptr, false);
+      if (!body.is_object() || !body.contains("passes") || !body["passes"].is_number_integer() ||
+          body["passes"].get<std::int64_t>() < 1 || body["passes"].get<std::int64_t>() > 10'000'000 ||
+          (body.contains("person") && !body["person"].is_string()))
+        return error(400, "body: expected {\"passes\": 1..10000000, \"person\": optional ID number}");
+      std::optional<std::string> person;
+      if (body.contains("person")) person = body["person"].get<std::string>();
+      try {
+        return json_reply(200, terminal_.soak(body["passes"].get<std::size_t>(), person));
+      } catch (const std::invalid_argument& e) {
+        return error(400, e.what());
+      }
     }
     if (path == "/params") {
       if (m == "GET") return json_reply(200, terminal_.params());
@@ -54,7 +98,9 @@ platform::HttpResponse TerminalAdmin::handle(const platform::HttpRequest& reques
       terminal_.request_restart();
       return json_reply(200, Json{{"restarting", true}});
     }
-    return error(404, "no route " + path + " (GET /status, /firmware, /params; PUT /params; POST /sync, /restart)");
+    return error(404, "no route " + path +
+                          " (GET /status, /decisions, /firmware, /params; PUT /params; POST /sync, /restart, "
+                          "/firmware, /soak)");
   } catch (const std::exception& e) {
     return error(500, e.what());
   }

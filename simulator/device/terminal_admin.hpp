@@ -4,7 +4,14 @@
 // admin HTTP endpoint of its own (served by simulator/platform's HttpServer), JSON both ways:
 //   GET  /status     identity, firmware, profile, params, enrolled, enrollment failures, last sync,
 //                    queue counts, online, decision counts, latencies
-//   GET  /firmware   {"vendor","model","serial","firmware_version","firmware_hash"}
+//   GET  /decisions?last=N   the terminal's own timing of its latest decisions (frame publish,
+//                    decision, first Wiegand edge; Terminal::recent_decisions), up to 1000
+//   GET  /firmware   {"vendor","model","serial","firmware_version","firmware_hash","installed","staged"}
+//   POST /firmware   {"version","sha256","image_base64"}: OTA (firmware_store.hpp) — the image's
+//                    SHA-256 checked (400 on a mismatch, nothing kept), staged, installed at the
+//                    next start; then GET /firmware and /status report its version and hash
+//   POST /soak       {"passes": N, "person": optional ID number}: N passes through the record
+//                    path at once (Terminal::soak), e.g. to fill the offline store
 //   GET  /params     current parameters;  PUT /params {"match_threshold":0.6,...} changes them
 //                    (kept across restarts); 400 names a bad key
 //   POST /sync       re-syncs the workers now and answers with the sync report

@@ -127,11 +127,27 @@ void read_policy(const Config& t, PolicyConfig& p) {
   }
 }
 
+void read_qr(const Config& t, QrConfig& q, const WiegandOutConfig& w) {
+  t.reject_unknown({"enabled", "visitor_facility", "visitor_card", "attend_type"});
+  q.enabled = t.get_bool("enabled", q.enabled);
+  if (t.has("visitor_facility")) {
+    const auto f = t.get_int("visitor_facility");
+    if (f < 0 || f > (w.format == "wg26" ? 255 : 65535))
+      t.fail("visitor_facility", w.format == "wg26" ? "expected 0..255 for WG26" : "expected 0..65535 for WG34");
+    q.visitor_facility = static_cast<std::uint32_t>(f);
+  }
+  const auto card = t.get_int("visitor_card", q.visitor_card);
+  if (card < 0 || card > 65535) t.fail("visitor_card", "expected 0..65535");
+  q.visitor_card = static_cast<std::uint32_t>(card);
+  q.attend_type = t.get_string("attend_type", q.attend_type);
+  if (q.attend_type.empty() || q.attend_type.size() > 64) t.fail("attend_type", "expected 1..64 characters");
+}
+
 }  // namespace
 
 TerminalConfig TerminalConfig::from(const Config& t) {
-  t.reject_unknown({"identity", "platform", "wiegand", "camera", "face", "policy", "capacity", "sync", "admin",
-                    "data_dir", "profile", "seed", "degraded"});
+  t.reject_unknown({"identity", "platform", "wiegand", "camera", "face", "policy", "qr", "capacity", "sync",
+                    "admin", "data_dir", "profile", "seed", "degraded"});
   TerminalConfig c;
   if (auto s = t.find_table("identity")) read_identity(*s, c.identity);
   read_platform(t.table("platform"), c.platform);
@@ -139,6 +155,7 @@ TerminalConfig TerminalConfig::from(const Config& t) {
   if (auto s = t.find_table("camera")) read_camera(*s, c.camera);
   if (auto s = t.find_table("face")) c.face = FaceEngineConfig::from(*s);
   if (auto s = t.find_table("policy")) read_policy(*s, c.policy);
+  if (auto s = t.find_table("qr")) read_qr(*s, c.qr, c.wiegand);
   if (auto s = t.find_table("capacity")) {
     s->reject_unknown({"faces", "records"});
     const auto faces = s->get_int("faces", static_cast<std::int64_t>(c.face_capacity));
@@ -168,7 +185,8 @@ TerminalConfig TerminalConfig::from(const Config& t) {
   c.seed = static_cast<std::uint64_t>(t.get_int("seed", 1));
   if (auto s = t.find_table("degraded")) {
     s->reject_unknown({"slow_probability", "slow_until_ms", "lossy_offline", "duplicate_upload", "backdating",
-                       "bad_parity", "wrong_format", "ignore_windows", "plain_id", "bad_sign"});
+                       "bad_parity", "wrong_format", "ignore_windows", "plain_id", "bad_sign", "ignore_qr",
+                       "decision_delay_ms", "small_store_faces", "small_store_records"});
     c.degraded_overrides = *s;
   }
   c.face.capacity = c.face_capacity;

@@ -129,6 +129,50 @@ PutResult UploadQueue::put(const AttendanceRecord& r) {
   return out;
 }
 
+Json PutManyResult::to_json() const {
+  return Json{{"made", made},       {"stored", stored},       {"refused", refused}, {"lost", lost},
+              {"offline", offline}, {"first_seq", first_seq}, {"last_seq", last_seq}};
+}
+
+PutManyResult UploadQueue::put_many(const std::vector<AttendanceRecord>& records) {
+  PutManyResult out;
+  out.made = records.size();
+  std::vector<std::int64_t> seqs;
+  {
+    std::lock_guard transition(transition_mu_);  // see put()
+    {
+      std::lock_guard lock(mu_);
+      out.offline = !online_;
+    }
+    seqs = store_.put_many(records, out.offline, options_.capacity);
+  }
+  out.stored = seqs.size();
+  out.refused = out.made - out.stored;
+  if (!seqs.empty()) out.first_seq = seqs.front(), out.last_seq = seqs.back();
+  if (out.offline && options_.degraded.lossy_offline > 0) {
+    std::vector<std::int64_t> drop;
+    {
+      std::lock_guard lock(mu_);
+      for (auto seq : seqs)
+        if (chance(options_.degraded.lossy_offline)) drop.push_back(seq);
+    }
+    out.lost = store_.mark_lost(drop).size();
+  }
+  emit("device.queue_put_many", out.to_json());
+  if (out.refused > 0) {
+    emit("device.queue_full", {{"refused", out.refused}, {"capacity", options_.capacity}});
+    LOG_WARN("device.queue", "the offline queue is full (" << options_.capacity << " records pending): refused "
+                                                           << out.refused << " of " << out.made << " passes");
+  }
+  if (out.lost > 0) emit("device.records_lost", {{"count", out.lost}, {"why", "lossy_offline"}});
+  {
+    std::lock_guard lock(mu_);
+    kicked_ = true;
+  }
+  cv_.notify_all();
+  return out;
+}
+
 void UploadQueue::start() {
   std::lock_guard lock(mu_);
   if (running_) return;

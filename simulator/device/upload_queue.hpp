@@ -107,6 +107,14 @@ struct PutResult {
   std::string error;  // why not stored
 };
 
+// What put_many() did with a run of passes.
+struct PutManyResult {
+  std::size_t made = 0, stored = 0, refused = 0, lost = 0;  // refused: the queue was full
+  bool offline = false;
+  std::int64_t first_seq = 0, last_seq = 0;  // of those stored
+  Json to_json() const;
+};
+
 class UploadQueue {
  public:
   // Opens (or creates) the queue; records left pending by an earlier run are sent first.
@@ -116,6 +124,10 @@ class UploadQueue {
   UploadQueue& operator=(const UploadQueue&) = delete;
 
   PutResult put(const AttendanceRecord& r);
+  // Many passes through the same rules as put() (capacity, offline backfill, the degraded
+  // lossy_offline) in one transaction, oldest first; one event ("device.queue_put_many") instead
+  // of one per record. For soaks that fill the offline store (JX-A.1's 100,000 records).
+  PutManyResult put_many(const std::vector<AttendanceRecord>& records);
 
   void start();
   // Asks the uploader to stop and waits up to `deadline`; true when it has stopped.

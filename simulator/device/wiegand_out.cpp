@@ -72,11 +72,15 @@ WiegandOut::WiegandOut(const WiegandOutConfig& config, const DegradedTerminal& d
       cards_(config.facility, config.cards_from),
       transmitter_(sink, wiegand::PulseTiming{config.pulse_width, config.pulse_interval}) {}
 
-GateOutput WiegandOut::send_card(const std::string& id_number) {
+GateOutput WiegandOut::send_card(const std::string& id_number, MonoNs start) {
+  return send(cards_.card_for(id_number), start);
+}
+
+GateOutput WiegandOut::send(const GateCard& card, MonoNs start) {
   GateOutput out;
-  out.card = cards_.card_for(id_number);
+  out.card = card;
   out.bits = gate_frame_bits(out.card, config_.format, bad_parity_, wrong_format_);
-  out.report = transmitter_.send(out.bits);
+  out.report = transmitter_.send(out.bits, start);
   return out;
 }
 

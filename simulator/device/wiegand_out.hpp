@@ -80,8 +80,11 @@ struct GateOutput {
 class WiegandOut {
  public:
   WiegandOut(const WiegandOutConfig& config, const DegradedTerminal& degraded, wiegand::EdgeSink& sink);
-  // Sends the person's card now; blocks for the frame's length (about bits x interval).
-  GateOutput send_card(const std::string& id_number);
+  // Sends the person's card with the first falling edge at `start` (now when 0 or past); blocks
+  // until the frame is out (about bits x interval after start).
+  GateOutput send_card(const std::string& id_number, MonoNs start = 0);
+  // Sends a card that belongs to nobody enrolled (a visitor's, from a QR code).
+  GateOutput send(const GateCard& card, MonoNs start = 0);
   const CardBook& cards() const { return cards_; }
 
  private:

@@ -90,5 +90,26 @@ TEST(Profiles, DegradedTableSetsExactValues) {
   EXPECT_THROW(apply_profiles(bad), ConfigError);
 }
 
+TEST(Profiles, SmallStoreCapacitiesScaleAndMeasuringKnobsParse) {
+  TerminalConfig c = parse(
+      "[devsim.degraded]\nsmall_store_faces = 20\nsmall_store_records = 300\ndecision_delay_ms = 12.5\n"
+      "[devsim.qr]\nvisitor_card = 4242\n");
+  c.profile = "small-store,no-qr";
+  apply_profiles(c);
+  EXPECT_EQ(c.face_capacity, 20u);
+  EXPECT_EQ(c.face.capacity, 20u);
+  EXPECT_EQ(c.record_capacity, 300u);
+  EXPECT_EQ(c.degraded.decision_delay, std::chrono::microseconds(12'500));
+  EXPECT_TRUE(c.degraded.ignore_qr);
+  EXPECT_EQ(c.qr.visitor_card, 4242u);
+  TerminalConfig compliant = parse("[devsim.degraded]\nsmall_store_records = 300\n");
+  apply_profiles(compliant);  // the knob says what small-store keeps; without it nothing changes
+  EXPECT_EQ(compliant.record_capacity, 100'000u);
+  EXPECT_FALSE(compliant.degraded.ignore_qr);
+  TerminalConfig bad = parse("[devsim.degraded]\ndecision_delay_ms = -1\n");
+  EXPECT_THROW(apply_profiles(bad), ConfigError);
+  EXPECT_THROW(parse("[devsim.qr]\nvisitor_card = 70000\n"), ConfigError);
+}
+
 }  // namespace
 }  // namespace gaterig::device

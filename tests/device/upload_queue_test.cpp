@@ -310,6 +310,34 @@ TEST(UploadQueue, SurvivesKill9WithoutLosingOrDuplicatingPasses) {
   RecordProperty("stored_before_restart", static_cast<int>(before_restart));
 }
 
+TEST(UploadQueue, ManyPassesAtOnceFollowThePutRulesAndAreBackfilled) {
+  FakePlatform fake(kAppId, kSecret);
+  fake.set_refusing(true);
+  ScratchDir dir;
+  auto o = queue_options(dir.path());
+  o.capacity = 30;
+  o.batch_size = 50;
+  Terminal t(fake.port(), o);
+  t.queue.start();
+  ASSERT_TRUE(t.queue.put(AttendanceRecord::at(person(0), pass_time(0), Direction::in)).stored);
+  ASSERT_TRUE(wait_event(t.timeline, "device.offline"));
+  std::vector<AttendanceRecord> passes;
+  for (int i = 1; i <= 40; ++i) passes.push_back(AttendanceRecord::at(person(i % 5), pass_time(i), Direction::in));
+  const PutManyResult got = t.queue.put_many(passes);
+  EXPECT_TRUE(got.offline);
+  EXPECT_EQ(got.made, 40u);
+  EXPECT_EQ(got.stored, 29u);  // one was pending already: the capacity counts it
+  EXPECT_EQ(got.refused, 11u);
+  EXPECT_EQ(got.lost, 0u);
+  EXPECT_TRUE(wait_event(t.timeline, "device.queue_full"));
+  fake.set_refusing(false);
+  ASSERT_TRUE(wait_settled(t.timeline, t.queue));
+  const auto stored = fake.attendance();
+  ASSERT_EQ(stored.size(), 30u);
+  for (std::size_t i = 1; i < stored.size(); ++i)
+    EXPECT_EQ(stored[i].date, passes[i - 1].date) << "the first 29 passes, in order, with their own times";
+}
+
 // ---- degraded knobs, each visible from the platform's side ----
 
 TEST(UploadQueueDegraded, LossyOfflineLosesASeededFractionThePlatformNeverSees) {

@@ -84,7 +84,7 @@ def whole_frame(next_piece, bits=26):
     return joined
 
 
-def terminal_config(platform_port, extra_policy="", profile="compliant", extra=""):
+def terminal_config(platform_port, extra_policy="", profile="compliant", extra="", batch_size=5):
     defaults = "".join(line + "\n" for line in ("repeat_window_s = 2", "helmet_required = false")
                        if line.split(" = ")[0] not in extra_policy)
     return f"""
@@ -103,7 +103,7 @@ project_code = "{PROJECT_1['code']}"
 team = "{PROJECT_1['team']}"
 connect_timeout_ms = 500
 read_timeout_ms = 3000
-batch_size = 5
+batch_size = {batch_size}
 backoff_base_ms = 100
 backoff_cap_ms = 500
 
@@ -269,6 +269,21 @@ class Rig:
                 raise TimeoutError(f"the terminal's /status never showed {what} within {timeout}s: {status}")
             time.sleep(0.05)  # polling the admin endpoint, with a deadline
 
+    def restart_terminal(self):
+        """POST /restart; returns the new ready line once the terminal is up again (same process,
+        re-executed on the same data) and its camera is watching the monitor again."""
+        code, reply = self.terminal_call("POST", "/restart")
+        assert code == 200 and reply["restarting"], (code, reply)
+        ready = self.terminal.wait_json_line(lambda o: o.get("event") == "ready", timeout=120)
+        self.terminal_admin.close()
+        self.terminal_ready = ready
+        self.terminal_admin = Http("127.0.0.1", ready["admin_port"], 30.0)
+        if self.display is not None:
+            self.command("wait 1 10000")
+            got = self.display.wait_json_line(lambda o: o.get("event") == "subscribers", timeout=20)
+            assert got["ok"], got
+        return ready
+
     def terminal_get(self, path):
         status, body = self.terminal_admin.request("GET", path)
         assert status == 200, (status, body)
@@ -298,14 +313,15 @@ class Rig:
         return code, summary, err
 
 
-def start_rig(spawn, gaterig, folder, synth, persons, config_extra_policy="", profile="compliant", extra=""):
+def start_rig(spawn, gaterig, folder, synth, persons, config_extra_policy="", profile="compliant", extra="",
+              batch_size=5):
     """Platform with `persons` enrolled, wire probe, display, then the terminal (synced)."""
     rig = Rig(spawn, gaterig, folder)
     rig.start_platform()
     rig.enroll(persons, synth)
     rig.start_wire()
     rig.start_display()
-    rig.start_terminal(terminal_config(rig.platform_port, config_extra_policy, profile, extra))
+    rig.start_terminal(terminal_config(rig.platform_port, config_extra_policy, profile, extra, batch_size))
     return rig
 
 
