@@ -70,11 +70,18 @@ SyncReport EnrollmentSync::run() {
       r.error = "ProjectWorker.Query page " + std::to_string(page) + ": " + p.reply.describe();
       break;
     }
-    for (WorkerRow& w : p.rows) {
+    // The page's new or changed photos are enrolled in one batch (the engine decodes, detects
+    // and embeds them on several threads); the directory is then updated row by row in order.
+    std::vector<WorkerEntry> entries(p.rows.size());
+    std::vector<bool> changed(p.rows.size(), false);
+    std::vector<std::size_t> to_enroll;
+    std::vector<FaceEngine::EnrollItem> items;
+    for (std::size_t k = 0; k < p.rows.size(); ++k) {
+      const WorkerRow& w = p.rows[k];
       if (w.id_card_number.empty()) continue;
       listed.insert(w.id_card_number);
       policy_.set_group(w.id_card_number, w.team_sys_no);
-      WorkerEntry e;
+      WorkerEntry& e = entries[k];
       {
         std::lock_guard lock(mu_);
         e = directory_[w.id_card_number];
@@ -85,27 +92,37 @@ SyncReport EnrollmentSync::run() {
       const bool retry_full = e.status == "store-full" && engine_.enrolled() < engine_.config().capacity;
       if (!e.status.empty() && e.photo_sha256 == sha && !retry_full) {
         ++r.unchanged;
-      } else {
-        e.photo_sha256 = sha;
-        if (w.head_image.empty()) {
-          e.status = "no-photo";
-          e.reason = "the platform sent no headImage";
-          engine_.remove(w.id_card_number);
-        } else {
-          const auto* bytes = reinterpret_cast<const std::uint8_t*>(w.head_image.data());
-          const EnrollResult res =
-              engine_.enroll(w.id_card_number, std::span<const std::uint8_t>(bytes, w.head_image.size()));
-          e.status = to_string(res.status);
-          e.reason = res.reason;
-          if (res.ok()) ++r.enrolled;
-        }
-        if (!e.enrolled()) {
-          ++r.new_failures;
-          events_.publish(Event{mono_now(), "device", "device.enroll_failed",
-                                Json{{"id", mask_id(w.id_card_number)}, {"status", e.status}, {"reason", e.reason}}, 0});
-          LOG_WARN("devsim", "enrollment failed for " << mask_id(w.id_card_number) << ": " << e.status << " ("
-                                                      << e.reason << ")");
-        }
+        continue;
+      }
+      e.photo_sha256 = sha;
+      changed[k] = true;
+      if (w.head_image.empty()) {
+        e.status = "no-photo";
+        e.reason = "the platform sent no headImage";
+        engine_.remove(w.id_card_number);
+        continue;
+      }
+      to_enroll.push_back(k);
+      const auto* bytes = reinterpret_cast<const std::uint8_t*>(w.head_image.data());
+      items.push_back({w.id_card_number, std::span<const std::uint8_t>(bytes, w.head_image.size())});
+    }
+    const std::vector<EnrollResult> results = engine_.enroll_batch(items);
+    for (std::size_t i = 0; i < to_enroll.size(); ++i) {
+      WorkerEntry& e = entries[to_enroll[i]];
+      e.status = to_string(results[i].status);
+      e.reason = results[i].reason;
+      if (results[i].ok()) ++r.enrolled;
+    }
+    for (std::size_t k = 0; k < p.rows.size(); ++k) {
+      const WorkerRow& w = p.rows[k];
+      if (w.id_card_number.empty()) continue;
+      WorkerEntry& e = entries[k];
+      if (changed[k] && !e.enrolled()) {
+        ++r.new_failures;
+        events_.publish(Event{mono_now(), "device", "device.enroll_failed",
+                              Json{{"id", mask_id(w.id_card_number)}, {"status", e.status}, {"reason", e.reason}}, 0});
+        LOG_WARN("devsim", "enrollment failed for " << mask_id(w.id_card_number) << ": " << e.status << " (" << e.reason
+                                                    << ")");
       }
       std::lock_guard lock(mu_);
       directory_[w.id_card_number] = std::move(e);

@@ -5,7 +5,7 @@
 namespace gaterig::device {
 
 FaceEngineConfig FaceEngineConfig::from(const Config& t) {
-  t.reject_unknown({"engine", "model_dir", "capacity", "detector_threshold", "min_enroll_eye_px", "several_faces_area",
+  t.reject_unknown({"engine", "model_dir", "capacity", "enroll_threads", "detector_threshold", "min_enroll_eye_px", "several_faces_area",
                     "match_threshold", "lbph_max_distance", "match_masked", "exposure_min", "exposure_max", "check_mask",
                     "mask_threshold", "check_helmet", "helmet_threshold", "check_liveness", "liveness_frame_threshold",
                     "liveness_model_min", "liveness_use_model", "liveness_tone_low_min"});
@@ -16,6 +16,8 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   const auto cap = t.get_int("capacity", static_cast<std::int64_t>(c.capacity));
   if (cap < 1) t.fail("capacity", "expected at least 1");
   c.capacity = static_cast<std::size_t>(cap);
+  c.enroll_threads = static_cast<int>(t.get_int("enroll_threads", c.enroll_threads));
+  if (c.enroll_threads < 1 || c.enroll_threads > 64) t.fail("enroll_threads", "expected 1 to 64");
   c.detector_threshold = static_cast<float>(t.get_double("detector_threshold", c.detector_threshold));
   c.min_enroll_eye_px = static_cast<int>(t.get_int("min_enroll_eye_px", c.min_enroll_eye_px));
   c.several_faces_area = t.get_double("several_faces_area", c.several_faces_area);

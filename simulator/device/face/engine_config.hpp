@@ -15,6 +15,7 @@ struct FaceEngineConfig {
   std::string engine = "auto";        // auto | dnn | classic
   std::filesystem::path model_dir;    // holds yunet-static.onnx (and/or fr_*.onnx); empty: find_face_models()
   std::size_t capacity = 10000;       // enrolled persons; beyond it enrollment fails (store_full)
+  int enroll_threads = 2;             // photos decoded, detected and embedded at once by enroll_batch (dnn)
 
   // detection
   float detector_threshold = 0.7F;    // YuNet score; below NOTES' 0.9 so masked faces are still found

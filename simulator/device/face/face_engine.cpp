@@ -85,6 +85,13 @@ std::ostream& operator<<(std::ostream& os, const FrameAnalysis& a) {
   return os << " (" << a.elapsed.count() << " us)";
 }
 
+std::vector<EnrollResult> FaceEngine::enroll_batch(std::span<const EnrollItem> items) {
+  std::vector<EnrollResult> out;
+  out.reserve(items.size());
+  for (const auto& it : items) out.push_back(enroll(it.person, it.photo));
+  return out;
+}
+
 std::unique_ptr<FaceEngine> FaceEngine::open(const FaceEngineConfig& c, const std::filesystem::path& data_dir) {
   fixtures::FaceModels m = fixtures::find_face_models();
   if (!c.model_dir.empty()) {

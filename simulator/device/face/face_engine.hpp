@@ -95,6 +95,14 @@ class FaceEngine {
   // A photo (JPEG/PNG bytes, as headImage carries it, Base64-decoded).
   virtual EnrollResult enroll(const std::string& person, std::span<const std::uint8_t> photo) = 0;
   virtual EnrollResult enroll_image(const std::string& person, const cv::Mat& bgr) = 0;
+  // Many photos at once (a page of the worker sync): the dnn engine decodes, detects and embeds
+  // them on `config().enroll_threads` threads, then adds them to the gallery in order. Same
+  // results as enroll() one by one (the default implementation does exactly that).
+  struct EnrollItem {
+    std::string person;
+    std::span<const std::uint8_t> photo;
+  };
+  virtual std::vector<EnrollResult> enroll_batch(std::span<const EnrollItem> items);
   virtual bool remove(const std::string& person) = 0;
   virtual std::size_t enrolled() const = 0;
   virtual bool is_enrolled(const std::string& person) const = 0;

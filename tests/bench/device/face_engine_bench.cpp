@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+#include "fixtures/face/detector.hpp"
+#include "fixtures/face/embedder.hpp"
 #include "fixtures/face/model_paths.hpp"
 #include "fixtures/synthetic/identity.hpp"
 #include "fixtures/synthetic/seeded_random.hpp"
@@ -116,6 +118,65 @@ void BM_EnrollPhoto(benchmark::State& state) {
   state.counters["ms_per_photo"] = benchmark::Counter(static_cast<double>(state.iterations()) * 1e-3, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_EnrollPhoto)->Iterations(200)->Unit(benchmark::kMillisecond);
+
+// The synthetic set's enrollment photos as the worker sync receives them (256x256 PNG).
+std::vector<std::vector<std::uint8_t>> synthetic_pngs(int n) {
+  std::vector<std::vector<std::uint8_t>> out;
+  for (auto id : identities(n)) {
+    std::vector<std::uint8_t> png;
+    cv::imencode(".png", fixtures::synthetic_face(id, 0, fixtures::jitter_for(fixtures::ProbeLevel::enrollment)), png);
+    out.push_back(std::move(png));
+  }
+  return out;
+}
+
+// Before: what enroll() did per photo until this session: decode, YuNet at the wrapper's 2x
+// (512x512 for a 256x256 photo), embed; one photo at a time.
+void BM_EnrollPhotoBefore(benchmark::State& state) {
+  const auto m = fixtures::find_face_models();
+  if (m.yunet.empty() || m.embedder.empty()) {
+    state.SkipWithError("YuNet or fr_feature.onnx not found");
+    return;
+  }
+  auto det = fixtures::open_yunet_detector(m.yunet, 0.7F);
+  fixtures::FaceEmbedder emb(m.embedder);
+  const auto photos = synthetic_pngs(100);
+  std::size_t k = 0;
+  for (auto _ : state) {
+    const cv::Mat bgr = cv::imdecode(photos[k++ % photos.size()], cv::IMREAD_COLOR);
+    const auto faces = det->detect(bgr);
+    if (!faces.empty()) benchmark::DoNotOptimize(emb.embed(bgr, faces[0]));
+  }
+  state.counters["photos_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EnrollPhotoBefore)->Iterations(200)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// After: enroll_batch, pages of 100 photos, on 1 or 2 threads (the sync's path).
+void BM_EnrollBatch(benchmark::State& state) {
+  const auto m = fixtures::find_face_models();
+  if (m.yunet.empty() || m.embedder.empty()) {
+    state.SkipWithError("YuNet or fr_feature.onnx not found");
+    return;
+  }
+  FaceEngineConfig c;
+  c.engine = "dnn";
+  c.enroll_threads = static_cast<int>(state.range(0));
+  auto engine = FaceEngine::open(c);
+  const auto photos = synthetic_pngs(100);
+  int round = 0;
+  std::size_t ok = 0, n = 0;
+  for (auto _ : state) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < photos.size(); ++i) names.push_back("r" + std::to_string(round) + "p" + std::to_string(i));
+    std::vector<FaceEngine::EnrollItem> items;
+    for (std::size_t i = 0; i < photos.size(); ++i) items.push_back({names[i], photos[i]});
+    for (const auto& r : engine->enroll_batch(items)) ok += r.ok(), ++n;
+    ++round;
+  }
+  state.counters["photos_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  state.counters["enrolled_fraction"] = n ? static_cast<double>(ok) / static_cast<double>(n) : 0.0;
+}
+BENCHMARK(BM_EnrollBatch)->Arg(1)->Arg(2)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
