@@ -11,7 +11,6 @@ TESTED, one whose test hit a rig error is ERROR, never FAIL) and results.json, t
 events.jsonl are written into --report-dir, with progress.jsonl for the front door
 (`gaterig certify`). See python/README.md.
 """
-import csv
 import datetime
 import hashlib
 import json
@@ -25,9 +24,6 @@ import pytest
 
 RIG_MISSING = "missing rig description (use --rig rigs/sim.toml)"
 STANDARD_MISSING = "missing standard profile (use --standard scenarios/standards/jiangxi-2022.toml)"
-CSV_COLUMNS = ["trial", "group", "clause", "condition", "person", "role", "attack", "presentation",
-               "photon_mono_ns", "outcome", "card", "latency_ms", "record_latency_ms", "terminal_mode",
-               "error"]
 RECORD_SCHEMA = "gaterig.clause_record/1"
 
 
@@ -77,11 +73,10 @@ def standard(request):
 def rig(request):
     """The rig from --rig, started once for the session and always stopped at its end."""
     cert = _cert(request)
-    handle = cert.start_rig()
     try:
-        yield handle
+        yield cert.start_rig()
     finally:
-        cert.stop_rig()
+        cert.stop_rig()  # also when start() failed half-way: no child process is left behind
 
 
 @pytest.fixture(scope="session")
@@ -130,14 +125,12 @@ class ClauseRecorder:
         self.notes = []
         self.deviations = []
         self.errors = []
-        self.failures = []   # failed assertions of the scenario: device evidence
         self.terminal_modes = []
         self.rows = []       # per-trial CSV rows of this test's trial groups
         self.environment = []
 
     # -- figures --
-    def record_rate(self, name, events, trials, subjects=None, *, condition="normal", errors=0,
-                    tallies=None, unit="ratio"):
+    def record_rate(self, name, events, trials, subjects=None, *, condition="", errors=0, tallies=None):
         """events of trials (e.g. false accepts of impostor trials). subjects: how many persons
         (an int), or per-person tallies [{"person","events","attempts"}] for the bootstrap;
         errors: trials the rig could not run (left out of `trials`)."""
@@ -146,7 +139,7 @@ class ClauseRecorder:
         events, trials = int(events), int(trials)
         if events < 0 or trials < 0 or events > trials:
             raise ValueError(f"{self.id} {name}: events {events} of trials {trials} is not a rate")
-        m = {"kind": "rate", "name": name, "unit": unit, "condition": condition, "events": events,
+        m = {"kind": "rate", "name": name, "condition": condition or "", "events": events,
              "trials": trials, "errors": int(errors),
              "subjects": None if subjects is None else int(subjects)}
         if tallies:
@@ -154,34 +147,44 @@ class ClauseRecorder:
         self.measurements.append(m)
         return m
 
-    def record_latency(self, name, samples_ms, *, condition="normal", errors=0, unit="ms"):
+    def record_latency(self, name, samples_ms, *, condition="", errors=0):
+        """Every sample in ms (only trials with a response); errors: trials without one."""
         samples = [float(s) for s in samples_ms]
-        m = {"kind": "latency", "name": name, "unit": unit, "condition": condition,
+        m = {"kind": "latency", "name": name, "condition": condition or "",
              "samples_ms": samples, "trials": len(samples), "errors": int(errors)}
         self.measurements.append(m)
         return m
 
-    def record_count(self, name, value, *, condition=None, unit="count", threshold=None):
-        m = {"kind": "count", "name": name, "unit": unit, "condition": condition, "value": value}
-        if threshold is not None:
-            m["threshold"] = threshold
+    def record_count(self, name, value, *, condition="", examined=None):
+        """An exact count (lost passes, persons held); examined: how many items were looked at."""
+        value = int(value)
+        if value < 0:
+            raise ValueError(f"{self.id} {name}: a count cannot be negative ({value})")
+        m = {"kind": "count", "name": name, "condition": condition or "", "events": value,
+             "trials": int(examined) if examined is not None else value}
         self.measurements.append(m)
         return m
 
-    def record_comparison(self, name, baseline, condition_sample, *, condition, baseline_condition="normal",
-                          kind="rate"):
-        """A condition against its baseline (JX-A.6). kind "rate": (events, trials) pairs;
-        kind "latency": lists of samples in ms."""
+    def record_check(self, name, passed, *, condition="", note=None):
+        """A manual observation: conforming (True) or not (False)."""
+        m = {"kind": "manual", "name": name, "condition": condition or "", "passed": bool(passed)}
+        if note:
+            m["notes"] = [str(note)]
+        self.measurements.append(m)
+        return m
+
+    def record_comparison(self, name, baseline, condition_sample, *, condition, kind="rate"):
+        """A condition against its baseline (JX-A.6; the baseline condition is the standard's).
+        kind "rate": (events, trials) pairs; kind "latency": lists of samples in ms."""
         if kind == "rate":
-            b = {"events": int(baseline[0]), "trials": int(baseline[1])}
-            c = {"events": int(condition_sample[0]), "trials": int(condition_sample[1])}
+            m = {"kind": "rate_comparison", "events": int(condition_sample[0]), "trials": int(condition_sample[1]),
+                 "baseline_events": int(baseline[0]), "baseline_trials": int(baseline[1])}
         elif kind == "latency":
-            b = {"samples_ms": [float(x) for x in baseline]}
-            c = {"samples_ms": [float(x) for x in condition_sample]}
+            m = {"kind": "latency_comparison", "samples_ms": [float(x) for x in condition_sample],
+                 "baseline_samples_ms": [float(x) for x in baseline]}
         else:
             raise ValueError(f"{self.id} {name}: comparison kind must be 'rate' or 'latency', got {kind!r}")
-        m = {"kind": "comparison", "comparison": kind, "name": name, "condition": condition,
-             "baseline_condition": baseline_condition, "baseline": b, "sample": c}
+        m.update(name=name, condition=condition or "")
         self.measurements.append(m)
         return m
 
@@ -209,14 +212,14 @@ class ClauseRecorder:
     def to_json(self):
         return {"clause": self.id, "nodeid": self.nodeid, "measurements": self.measurements,
                 "trial_groups": self.trial_groups, "notes": self.notes, "deviations": self.deviations,
-                "errors": self.errors, "failures": self.failures, "terminal_modes": self.terminal_modes,
+                "errors": self.errors, "terminal_modes": self.terminal_modes,
                 "environment": self.environment}
 
     @classmethod
     def from_json(cls, j, rows=()):
         r = cls(j["clause"], j["nodeid"])
-        for key in ("measurements", "trial_groups", "notes", "deviations", "errors", "failures",
-                    "terminal_modes", "environment"):
+        for key in ("measurements", "trial_groups", "notes", "deviations", "errors", "terminal_modes",
+                    "environment"):
             setattr(r, key, list(j.get(key, [])))
         r.rows = list(rows)
         return r
@@ -283,6 +286,15 @@ def _sha256_file(path):
 
 def _safe_name(text):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:180] or "_"
+
+
+def _terminal_info(identity, dut):
+    t = {k: identity.get(k, "") for k in ("vendor", "model", "firmware_version", "firmware_hash", "serial")}
+    if identity.get("profile"):
+        t["profile"] = identity["profile"]
+    elif dut:
+        t["profile"] = dut
+    return t
 
 
 def _is_rig_error(exc):
@@ -358,21 +370,13 @@ class Certification:
         self._progress.write(json.dumps(fields, ensure_ascii=False) + "\n")
 
     def progress_reporter(self, clause_id, group):
-        started = time.monotonic()
-        first_done = [None]
-
-        def report(done, total, successes=None, decided=None):
-            now = time.monotonic()
-            if first_done[0] is None:
-                first_done[0] = (done, now)  # a resumed group starts at its journal's count
-            d0, t0 = first_done[0]
-            rate = (done - d0) / (now - t0) if now > t0 and done > d0 else None
-            eta = (total - done) / rate if rate else None
-            self.emit(event="progress", clause=clause_id, group=group, done=done, total=total,
-                      trials_per_s=None if rate is None else round(rate, 3),
-                      eta_s=None if eta is None else round(eta, 1),
-                      success_rate=(None if not decided else round(successes / decided, 4)),
-                      elapsed_s=round(now - started, 1))
+        def report(p):
+            # p: {done, total, resumed, rate_per_s, eta_s, successes, decided, last} from the runner
+            self.emit(event="progress", clause=clause_id, group=group, done=p["done"], total=p["total"],
+                      resumed=p.get("resumed", 0),
+                      trials_per_s=round(p["rate_per_s"], 3) if p.get("rate_per_s") else None,
+                      eta_s=p.get("eta_s"), last=p.get("last"),
+                      success_rate=(round(p["successes"] / p["decided"], 4) if p.get("decided") else None))
         return report
 
     # -- the standard and the rig --
@@ -397,9 +401,10 @@ class Certification:
         profile = self.dut if (self.dut and description.kind == "sim") else None
         rig = gaterig.Rig(description, work_dir=str(work), profile=profile, seed=self.seed)
         self.emit(event="rig", state="starting", rig=description.name)
+        self.rig = CertifyRig(self, rig)  # stop_rig stops it even when start fails half-way
         rig.start()
-        self.rig = CertifyRig(self, rig)
-        self.rig_info = {"description": description, "rig": rig}
+        self.rig_info = rig.info()
+        (self.report_dir / "rig.json").write_text(json.dumps(self.rig_info, indent=1) + "\n")
         self.emit(event="rig", state="started", rig=description.name)
         return self.rig
 
@@ -453,14 +458,11 @@ class Certification:
         exc = call.excinfo.value
         if isinstance(exc, (KeyboardInterrupt, SystemExit)) or call.excinfo.errisinstance(pytest.skip.Exception):
             return
-        if isinstance(exc, AssertionError) and call.when == "call":
-            # The scenario asserted something about the device: evidence, the clause FAILs.
-            recorder.failures.append(f"{item.nodeid}: {exc}" if str(exc) else f"{item.nodeid}: assertion failed")
-        else:
-            kind = "rig error" if _is_rig_error(exc) else type(exc).__name__
-            recorder.record_error(f"{item.nodeid} ({call.when}): {kind}: {exc}")
-        report.sections.append(("gaterig", f"clause {recorder.id}: recorded as "
-                                + ("FAIL" if recorder.failures and not recorder.errors else "ERROR")))
+        # The scenario could not complete its method: the clause is ERROR, never FAIL (a device
+        # fails only through the figures it recorded, judged by the standard).
+        kind = "rig error" if _is_rig_error(exc) else f"scenario error ({type(exc).__name__})"
+        recorder.record_error(f"{item.nodeid} ({call.when}): {kind}: {exc}")
+        report.sections.append(("gaterig", f"clause {recorder.id}: recorded as ERROR ({kind})"))
 
     def pytest_runtest_logfinish(self, nodeid, location):
         recorder = self.recorders.get(nodeid)
@@ -513,34 +515,67 @@ class Certification:
         if "standard" not in gaterig.features():
             return {"results": None, "why": "rigs/standard not built"}
         standard = self._standard or gaterig.Standard.load(str(self.standard_path))
-        records = [r.to_json() for r in self.recorders.values()]
-        rows = [row for r in self.recorders.values() for row in r.rows]
-        self._write_trials_csv(rows)
-        evidence = []
-        for name, what in (("trials.csv", "per-trial outcomes"), ("events.jsonl", "every event on the rig's timeline"),
+        recorders = list(self.recorders.values())
+        # Every clause of the standard, by the C++ rules (NOT TESTED when nothing was recorded).
+        recordings = [{"clause": r.id, "measurements": r.measurements,
+                       "error": "; ".join(r.errors) if r.errors else None} for r in recorders]
+        clauses = gaterig.evaluate(standard, recordings, quick=self.quick, seed=self.seed)
+        for c in clauses:
+            mine = [r for r in recorders if r.id == c["id"]]
+            notes = list(c.get("notes") or [])
+            deviations = list(c.get("deviations") or [])
+            for r in mine:
+                notes += [n for n in r.notes if n not in notes]
+                deviations += [d for d in r.deviations if d not in deviations]
+            c["notes"], c["deviations"] = notes, deviations
+            modes = sorted({m for r in mine for m in r.terminal_modes})
+            if modes:
+                c["terminal_mode"] = ",".join(modes)
+        gaterig.write_trials_csv(str(self.report_dir / "trials.csv"), [row for r in recorders for row in r.rows])
+        info = self.rig_info or self._saved_rig_info()
+        doc = {
+            "schema": "gaterig.results/1",
+            "run": {"id": self.run["id"], "started": self.run["started"], "ended": _now_iso(),
+                    "quick": self.quick, "seed": self.seed, "gaterig_version": gaterig.__version__,
+                    "command": self.command, "resumed": bool(self.run.get("resumed"))},
+            "lab": info.get("lab") or {"name": "", "address": "", "accreditation": ""},
+            "rig": info.get("rig") or self._rig_from_file(),
+            "standard": {"id": standard.id, "title": standard.title, "version": standard.version,
+                         "sha256": standard.sha256},
+            "terminal": _terminal_info(info.get("terminal") or {}, self.dut),
+            "fixture_set": info.get("fixture_set") or {"name": "", "source": "", "persons": 0, "impostors": 0,
+                                                       "presentations": 0, "manifest_sha256": ""},
+            "clauses": clauses,
+            "environment": {"lux": [e for r in recorders for e in r.environment], "temperature_c": None},
+            "trial_groups": [{k: g[k] for k in ("id", "clause", "condition", "terminal_mode", "trials",
+                                                "plan_seed", "plan_sha256")}
+                             for r in recorders for g in r.trial_groups],
+            "evidence": [],
+        }
+        results = gaterig.ResultsDocument.from_json(doc)
+        for name, what in (("trials.csv", "per-trial outcomes"),
+                           ("events.jsonl", "every event on the rig's timeline"),
                            ("progress.jsonl", "the session's progress log")):
-            p = self.report_dir / name
-            if p.is_file():
-                evidence.append({"path": name, "sha256": _sha256_file(p), "bytes": p.stat().st_size, "what": what})
+            if (self.report_dir / name).is_file():
+                results.add_evidence(str(self.report_dir), name, what)
         for p in sorted((self.report_dir / "journals").glob("*.jsonl")):
-            evidence.append({"path": str(p.relative_to(self.report_dir)), "sha256": _sha256_file(p),
-                             "bytes": p.stat().st_size, "what": "trial journal"})
-        run = {"id": self.run["id"], "started": self.run["started"], "ended": _now_iso(), "quick": self.quick,
-               "seed": self.seed, "gaterig_version": getattr(gaterig, "__version__", gaterig._gaterig.VERSION),
-               "command": self.command, "resumed": bool(self.run.get("resumed")), "interrupted": interrupted}
-        info = {"run": run, "records": records, "evidence": evidence,
-                "rig_file": str(self.rig_path), "dut": self.dut}
-        rig = self.rig_info.get("rig")
+            results.add_evidence(str(self.report_dir), str(p.relative_to(self.report_dir)), "trial journal")
         path = self.report_dir / "results.json"
-        gaterig.write_results(str(path), standard, info, rig)
-        return {"results": str(path)}
+        results.write(str(path))
+        return {"results": str(path), "verdict": results.verdict,
+                "statuses": {c.id: c.status for c in standard.clauses},
+                "verdicts": {c["id"]: c["verdict"] for c in clauses}}
 
-    def _write_trials_csv(self, rows):
-        path = self.report_dir / "trials.csv"
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-            w.writeheader()
-            for row in rows:
-                w.writerow(row)
-        os.replace(tmp, path)
+    def _saved_rig_info(self):
+        # A resumed session whose tests were all done never starts the rig: the last one's record.
+        path = self.report_dir / "rig.json"
+        return json.loads(path.read_text()) if path.is_file() else {}
+
+    def _rig_from_file(self):
+        import gaterig
+        try:
+            return gaterig.RigDescription.load(str(self.rig_path)).to_json()
+        except Exception:
+            return {"name": "", "kind": "", "description": str(self.rig_path),
+                    "sha256": _sha256_file(self.rig_path) if self.rig_path.is_file() else "",
+                    "calibration": {"panel_latency_ms": None, "photon_method": "", "due": ""}}

@@ -10,6 +10,7 @@
 
 #include "core/config.hpp"
 #include "core/resident_id.hpp"
+#include "core/stop_signal.hpp"
 #include "fixtures/manifest.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/interrupt.hpp"
@@ -259,9 +260,16 @@ void bind_rig(py::module_& m) {
            "Timeline events with seq > after as dicts {at, source, kind, payload, seq}; kind: a prefix.")
       .def("wait_event",
            [](rg::Rig& r, const std::string& kind, std::uint64_t after, double timeout_s) -> std::optional<Json> {
-             auto e = r.timeline().wait_for(after, [&](const Event& ev) { return ev.kind.rfind(kind, 0) == 0; }, ms_of_s(timeout_s));
-             if (!e) return std::nullopt;
-             return e->to_json();
+             // In slices, so SIGINT/SIGTERM ends the wait (the timeline knows nothing of stops).
+             const auto deadline = std::chrono::steady_clock::now() + ms_of_s(timeout_s);
+             while (!StopSignal::instance().requested()) {
+               const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+               if (left.count() <= 0) break;
+               auto e = r.timeline().wait_for(after, [&](const Event& ev) { return ev.kind.rfind(kind, 0) == 0; },
+                                              std::min(left, std::chrono::milliseconds(200)));
+               if (e) return e->to_json();
+             }
+             return std::nullopt;
            },
            py::arg("kind"), py::arg("after") = 0, py::arg("timeout_s") = 5.0, long_call(),
            "The first event whose kind starts with `kind` after seq `after`, or None at the deadline.")

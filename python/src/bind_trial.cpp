@@ -128,7 +128,8 @@ Outcomes run_trials(rig::Rig& rig, const tr::TrialPlan& plan, const RunTrialsArg
       try {
         (*a.progress)(to_python(progress_json(p, successes, decided)));
       } catch (py::error_already_set& e) {
-        e.discard_as_unraisable("gaterig progress callback");
+        if (e.matches(PyExc_KeyboardInterrupt)) note_interrupt_swallowed();  // the runner stops on its own
+        else e.discard_as_unraisable("gaterig progress callback");
       }
     };
   }

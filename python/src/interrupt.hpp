@@ -1,8 +1,9 @@
 #pragma once
 // SIGINT/SIGTERM while C++ runs without the GIL. The module installs gaterig's StopSignal at
 // import (signals go to its sigwait thread, which every long C++ call already watches) and turns
-// the stop request into Python's own interrupt (PyErr_SetInterrupt), so the interpreter raises
-// KeyboardInterrupt as soon as the long call has returned. One stop per process: StopSignal does
+// the stop request into Python's own interrupt (a wake signal to the main thread, whose handler
+// calls PyErr_SetInterruptEx), so the interpreter raises KeyboardInterrupt as soon as the long
+// call has returned, or at once in pure Python code. One stop per process: StopSignal does
 // not re-arm, and a second Ctrl-C exits at once with 130.
 #include <pybind11/pybind11.h>
 
@@ -23,5 +24,8 @@ struct StopAware {
 using long_call = pybind11::call_guard<StopAware, pybind11::gil_scoped_release>;
 
 bool stop_requested();
+// A Python callback called from C++ (without a way to raise through it) caught KeyboardInterrupt:
+// the enclosing long call's StopAware raises it again when the call returns.
+void note_interrupt_swallowed();
 
 }  // namespace gaterig::python

@@ -288,7 +288,8 @@ void print_verdicts(const Json& results, const fs::path& results_path) {
     if (verdict == "ERROR" && c.contains("error") && c["error"].is_string())
       std::cout << "           " << c["error"].get<std::string>().substr(0, 300) << "\n";
     for (const auto& m : c.value("measurements", Json::array())) {
-      if (m.value("verdict", "") == "PASS" || !m.contains("value")) continue;
+      const std::string mv = m.value("verdict", "");
+      if (mv == "PASS" || mv == "NOT TESTED") continue;
       std::cout << "           " << m.value("name", "") << " [" << m.value("condition", "") << "] "
                 << m.value("verdict", "") << "\n";
     }
@@ -324,7 +325,7 @@ int run_certify(const CertifyArgs& a, const std::string& command_line) {
   const std::string python = std::getenv("GATERIG_PYTHON") ? std::getenv("GATERIG_PYTHON") : "/usr/bin/python3";
 
   std::vector<std::string> argv = {python, "-m", "pytest", "-p", "gaterig.pytest_plugin", "-p", "no:cacheprovider",
-                                   "-q", "-rA", scenarios.string(),
+                                   "-q", "-rA", "--rootdir", scenarios.string(), scenarios.string(),
                                    "--rig", fs::absolute(a.rig).string(), "--standard", fs::absolute(standard).string(),
                                    "--report-dir", out.string(), "--seed", std::to_string(a.seed)};
   const std::string dut = !a.profile.empty() ? a.profile : a.dut;
