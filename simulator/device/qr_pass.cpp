@@ -1,6 +1,9 @@
 #include "simulator/device/qr_pass.hpp"
 
 #include <opencv2/imgproc.hpp>
+#ifdef GATERIG_HAVE_WECHAT_QRCODE
+#include <opencv2/wechat_qrcode.hpp>
+#endif
 
 #include "fixtures/variants/qr_payload.hpp"
 
@@ -57,15 +60,41 @@ QrDecision decide_qr(const QrCode& code, WallNs now) {
   return {QrVerdict::admit, "valid"};
 }
 
+#ifdef GATERIG_HAVE_WECHAT_QRCODE
+struct QrScanner::Decoder {
+  cv::wechat_qrcode::WeChatQRCode wechat;  // its classic detector: no CNN model files needed
+};
+const char* QrScanner::decoder() { return "wechat_qrcode"; }
+#else
+struct QrScanner::Decoder {
+  cv::QRCodeDetector detector;
+};
+const char* QrScanner::decoder() { return "QRCodeDetector"; }
+#endif
+
+QrScanner::QrScanner() : decoder_(std::make_unique<Decoder>()) {}
+QrScanner::~QrScanner() = default;
+
 std::optional<std::string> QrScanner::scan(const cv::Mat& bgr) {
   if (bgr.empty()) return std::nullopt;
-  cv::Mat grey;
+  cv::Mat grey, small;
   cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  const double scale = std::min(1.0, 320.0 / std::max(grey.cols, grey.rows) * 1.5);
+  cv::resize(grey, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  cv::Scalar mean, spread;
+  cv::meanStdDev(small, mean, spread);
+  if (spread[0] < 8) return std::nullopt;  // a flat frame: nothing to read
   std::vector<cv::Point> corners;
-  if (!detector_.detect(grey, corners)) return std::nullopt;
-  std::string text = detector_.decode(grey, corners);
+  if (!finder_.detect(small, corners)) return std::nullopt;
+#ifdef GATERIG_HAVE_WECHAT_QRCODE
+  const std::vector<std::string> texts = decoder_->wechat.detectAndDecode(bgr);
+  if (texts.empty() || texts.front().empty()) return std::nullopt;
+  return texts.front();
+#else
+  const std::string text = decoder_->detector.detectAndDecode(grey);
   if (text.empty()) return std::nullopt;
   return text;
+#endif
 }
 
 }  // namespace gaterig::device

@@ -23,6 +23,7 @@
 //                                                      the platform takes attendance of enrolled
 //                                                      workers only.
 // The same code is not acted on twice within the repeat window.
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -54,14 +55,25 @@ struct QrDecision {
 // The rules above, except enrollment (the caller knows whether `person` is a worker).
 QrDecision decide_qr(const QrCode& code, WallNs now);
 
-// One cv::QRCodeDetector; not thread-safe (the camera thread owns it).
+// Finds and decodes a code in a camera frame; not thread-safe (the camera thread owns it).
+// Cheap first: a flat frame (the rig's neutral grey) is skipped, and cv::QRCodeDetector looks for
+// finder patterns at half size (a few ms); only then is the code decoded, by OpenCV contrib's
+// WeChatQRCode where it is built (Debian's OpenCV has no QUIRC, so QRCodeDetector finds codes but
+// cannot decode them), else by QRCodeDetector. Faces are decided before any of this is tried.
 class QrScanner {
  public:
+  QrScanner();
+  ~QrScanner();
+  QrScanner(const QrScanner&) = delete;
+  QrScanner& operator=(const QrScanner&) = delete;
   // The decoded text of a code in view; nullopt when there is none (or it cannot be decoded).
   std::optional<std::string> scan(const cv::Mat& bgr);
+  static const char* decoder();  // "wechat_qrcode" | "QRCodeDetector"
 
  private:
-  cv::QRCodeDetector detector_;
+  cv::QRCodeDetector finder_;
+  struct Decoder;
+  std::unique_ptr<Decoder> decoder_;
 };
 
 }  // namespace gaterig::device

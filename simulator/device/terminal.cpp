@@ -497,6 +497,8 @@ Json Terminal::ready() const {
                                 {"serial", config_.identity.serial},
                                 {"firmware_version", config_.identity.firmware_version},
                                 {"firmware_hash", firmware_hash_}}},
+              {"qr", Json{{"scanning", config_.qr.enabled && !config_.degraded.ignore_qr},
+                          {"decoder", QrScanner::decoder()}}},
               {"sync", sync_->last().to_json()},
               {"queue", Json{{"pending", q.pending}, {"uploaded", q.uploaded}, {"rejected", q.rejected},
                              {"lost", q.lost}}}};
