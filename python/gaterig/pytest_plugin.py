@@ -553,9 +553,9 @@ class Certification:
             "evidence": [],
         }
         results = gaterig.ResultsDocument.from_json(doc)
+        # Not progress.jsonl: it is still written to after this (the session's last line).
         for name, what in (("trials.csv", "per-trial outcomes"),
-                           ("events.jsonl", "every event on the rig's timeline"),
-                           ("progress.jsonl", "the session's progress log")):
+                           ("events.jsonl", "every event on the rig's timeline")):
             if (self.report_dir / name).is_file():
                 results.add_evidence(str(self.report_dir), name, what)
         for p in sorted((self.report_dir / "journals").glob("*.jsonl")):

@@ -44,6 +44,7 @@ struct CertifyArgs {
   bool resume = false;
   bool json = false;
   std::vector<std::string> pytest_args;
+  bool has_report_command = false;  // `gaterig report` is built in (reports/report)
 };
 
 // How long the session gets to stop the rig and write its results after SIGINT/SIGTERM.
@@ -410,8 +411,20 @@ int run_certify(const CertifyArgs& a, const std::string& command_line) {
   else if (!results) code = pytest_code == 4 ? kUsage : kRigError;  // 4: pytest usage error
   else code = verdict_exit_code(*results, statuses);
 
-  // TODO(report): render the HTML report here once `gaterig report` (reports/report) lands:
-  // run this executable's `report` subcommand on results_path into out/report.html.
+  // The report (reports/report), when this gaterig has the `report` command: OUT/report/.
+  std::optional<fs::path> report_dir;
+  std::string report_problem;
+  if (results && !forwarded && a.has_report_command) {
+    const fs::path dir = out / "report";
+    std::error_code ec;
+    fs::remove_all(dir, ec);  // our own output of an earlier run: `report build` wants it empty
+    Session report({own_executable().string(), "report", "build", "--results", results_path.string(), "--out", dir.string()},
+                   env, out / "report.log");
+    if (!report.wait(300s)) report_problem = "gaterig report build did not finish within 300 s";
+    else if (report.exit_code() != 0)
+      report_problem = "gaterig report build failed (exit " + std::to_string(report.exit_code()) + "), see " + (out / "report.log").string();
+    else report_dir = dir;
+  }
   if (a.json) {
     Json summary = {{"schema", "gaterig.certify/1"},
                     {"exit_code", code},
@@ -419,15 +432,19 @@ int run_certify(const CertifyArgs& a, const std::string& command_line) {
                     {"pytest_exit_code", pytest_code},
                     {"results", results ? Json(results_path.string()) : Json(nullptr)},
                     {"log", log.string()},
+                    {"report", report_dir ? Json(report_dir->string()) : Json(nullptr)},
                     {"clauses", Json::array()}};
     if (results)
       for (const auto& c : results->value("clauses", Json::array()))
         summary["clauses"].push_back({{"id", c.value("id", "")}, {"verdict", c.value("verdict", "")}});
     if (session_error) summary["error"] = *session_error;
+    if (!report_problem.empty()) summary["report_error"] = report_problem;
     std::cout << summary.dump() << std::endl;
     return code;
   }
   if (results) print_verdicts(*results, results_path);
+  if (report_dir) std::cout << "report in " << report_dir->string() << "\n";
+  if (!report_problem.empty()) std::cerr << "gaterig certify: " << report_problem << "\n";
   if (!results || session_error || (pytest_code != 0 && pytest_code != 1 && !forwarded)) {
     std::ifstream in(log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -461,7 +478,12 @@ void add_certify_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--resume", a->resume, "continue the interrupted run in --out (finished tests are not repeated)");
   cmd->add_flag("--json", a->json, "print one JSON summary on stdout (schema gaterig.certify/1), no progress");
   cmd->add_option("pytest_args", a->pytest_args, "further pytest arguments, after -- (e.g. -- -k JX_A_2)");
-  cmd->callback([a, &exit_code] {
+  cmd->callback([a, &exit_code, &app] {
+    try {
+      a->has_report_command = app.get_subcommand("report") != nullptr;
+    } catch (const CLI::OptionNotFound&) {
+      a->has_report_command = false;
+    }
     std::ifstream in("/proc/self/cmdline", std::ios::binary);
     std::string arg, line;
     while (std::getline(in, arg, '\0')) line += (line.empty() ? "" : " ") + shell_quote(arg);

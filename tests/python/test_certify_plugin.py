@@ -73,6 +73,9 @@ def test_certify_writes_verdicts_evidence_and_exits_3_for_a_rig_error(gaterig, p
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert r.returncode == 3, (r.stdout[-2000:], r.stderr[-2000:], (out / "pytest.log").read_text()[-3000:])
     assert summary["exit_code"] == 3 and summary["interrupted"] is False
+    # The report is rendered when this gaterig has `gaterig report` (reports/report).
+    assert "report_error" not in summary, summary
+    assert summary["report"] is None or (pathlib.Path(summary["report"]) / "report.html").is_file()
 
     doc, by_id = verdicts(out)
     assert doc["schema"] == "gaterig.results/1"
