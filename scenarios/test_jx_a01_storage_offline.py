@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import CAPACITY_GAP, parameter, planned, select
+from conftest import CAPACITY_GAP, parameter, planned, record_count, select
 
 BACKFILL_DEADLINE_S = 120      # after the link is back, every queued record must have arrived by then
 
@@ -98,9 +98,10 @@ def test_jx_a01_offline_backfill(rig, standard, terminal, platform, fixture_set,
     # A platform that recognises a record it already stores says so (platform.duplicate) instead
     # of storing it again: the terminal still sent it twice.
     resent = rig.events(after=after, kind="platform.duplicate")
-    for name, value in (("backfill_lost", rec.lost), ("backfill_duplicated", rec.duplicated + len(resent)),
-                        ("backfill_invented", rec.invented), ("backfill_time_shifted", rec.time_shifted)):
-        clause.record_count(name, value, condition="normal")
+    record_count(clause, "backfill_lost", rec.lost, rec.passes)
+    record_count(clause, "backfill_duplicated", rec.duplicated + len(resent), rec.passes)
+    record_count(clause, "backfill_invented", rec.invented, rec.records)
+    record_count(clause, "backfill_time_shifted", rec.time_shifted, rec.passes)
     clause.note(f"outage: {', '.join(w for w, _ in outage.done)}; {rec.passes} passes made offline, "
                 f"{rec.records} records received after the link came back, {rec.matched} matched "
                 f"(tolerance {tolerance_ms} ms)")
@@ -120,7 +121,7 @@ def test_jx_a01_enrolled_capacity(rig, standard, gallery, capacity, clause):
     if capacity is None:
         clause.note(CAPACITY_GAP)
         pytest.skip(CAPACITY_GAP)
-    clause.record_count("enrolled_capacity", capacity["held"], condition="normal")
+    record_count(clause, "enrolled_capacity", capacity["held"], capacity["requested"])
     clause.note(f"{capacity['requested']} persons enrolled through the platform "
                 f"({capacity['refused']} refused by it), {capacity['held']} held by the terminal after "
                 f"{capacity['seconds']:.0f} s of synchronisation")
@@ -148,7 +149,7 @@ def test_jx_a01_record_capacity(rig, standard, terminal, platform, clause):
     while uploaded < stored and time.monotonic() < deadline:
         rig.wait_event("platform.record_accepted", after=rig.last_seq(), timeout_s=2.0)
         uploaded = platform.summary()["records_accepted"] - before
-    clause.record_count("record_capacity", min(stored, uploaded), condition="normal")
+    record_count(clause, "record_capacity", min(stored, uploaded), passes)
     clause.note(f"soak: {passes} passes made offline, the terminal kept {stored} "
                 f"(refused {made.get('refused', 0)}, lost {made.get('lost', 0)}), {uploaded} uploaded after "
                 f"the link came back")

@@ -9,7 +9,7 @@ import tempfile
 import gaterig
 import pytest
 
-from conftest import planned
+from conftest import planned, record_count
 
 PARAMETER = "repeat_window_s"   # harmless to change: the anti-passback window
 READY_S = 120.0
@@ -37,7 +37,7 @@ def test_jx_a13_remote_management(rig, standard, terminal, clause):
     finally:
         if original is not None:
             terminal.set_params({PARAMETER: original})
-    clause.record_count("parameter_change_failures", failed, condition=None)
+    record_count(clause, "parameter_change_failures", failed, changes)
 
     failed = 0
     restarts = planned(standard, rig, "JX-A.13", "restart_failures")
@@ -49,7 +49,7 @@ def test_jx_a13_remote_management(rig, standard, terminal, clause):
             failed += 1
             clause.note(f"restart {i + 1}: not ready again within {READY_S:.0f} s ({exc})")
             terminal.wait_ready(timeout_s=READY_S)
-    clause.record_count("restart_failures", failed, condition=None)
+    record_count(clause, "restart_failures", failed, restarts)
 
     update = getattr(terminal, "update_firmware", None)
     if update is None:
@@ -67,5 +67,5 @@ def test_jx_a13_remote_management(rig, standard, terminal, clause):
             got = terminal.firmware().get("firmware_version")
         except gaterig.RigError as exc:
             got = f"failed: {exc}"
-    clause.record_count("ota_update_failures", int(got != version), condition=None)
+    record_count(clause, "ota_update_failures", int(got != version), 1)
     clause.note(f"OTA: image {version} sent; the terminal reports firmware {got}")

@@ -168,3 +168,21 @@ def test_matrix_keywords_select_one_clause_file():
     a = {p.name for p in SCENARIOS.glob("test_jx_a01_*.py")}
     assert a and all("jx_a01" in n for n in a)
     assert not any("jx_a01" in p.name for p in SCENARIOS.glob("test_jx_a1[0-9]_*.py"))
+
+
+def test_exactly_covers_persons_first_then_repeats_as_copies(kit, monkeypatch):
+    class P:
+        def __init__(self, id, person):
+            self.id, self.person = id, person
+
+        def to_json(self):
+            return {"id": self.id, "person": self.person}
+
+    fake = types.ModuleType("gaterig")
+    fake.Presentation = lambda j: P(j["id"], j["person"])
+    monkeypatch.setitem(sys.modules, "gaterig", fake)
+    ps = [P("A-1", "A"), P("A-2", "A"), P("B-1", "B"), P("C-1", "C")]
+    assert [p.id for p in kit.exactly(ps, 3)] == ["A-1", "B-1", "C-1"]
+    got = [p.id for p in kit.exactly(ps, 6)]
+    assert got == ["A-1", "B-1", "C-1", "A-2", "A-1#2", "B-1#2"]
+    assert len(set(got)) == 6
