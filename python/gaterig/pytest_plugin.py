@@ -316,6 +316,11 @@ class Certification:
         self.resume = bool(opt("resume"))
         self.seed = int(opt("seed"))
         self.report_dir = pathlib.Path(opt("report_dir")).resolve()
+        if not self.rig_path.is_file():
+            raise pytest.UsageError(f"--rig {opt('rig')}: no such file (a rig description, e.g. rigs/sim.toml)")
+        if self.standard_path is not None and not self.standard_path.is_file():
+            raise pytest.UsageError(f"--standard {opt('standard')}: no such file "
+                                    f"(e.g. scenarios/standards/jiangxi-2022.toml)")
         self.recorders = {}   # nodeid -> ClauseRecorder (this session's and resumed ones)
         self.resumed = {}     # nodeid -> saved record file
         self.current = None
@@ -394,8 +399,6 @@ class Certification:
         import gaterig
         if "rig" not in gaterig.features():
             pytest.skip("this gaterig build has no rig (rigs/rig, rigs/trial not built)")
-        if not self.rig_path.is_file():
-            raise pytest.UsageError(f"--rig {self.rig_path}: no such file")
         work = self.report_dir / "rig-work"
         description = gaterig.RigDescription.load(str(self.rig_path))
         profile = self.dut if (self.dut and description.kind == "sim") else None
