@@ -78,8 +78,14 @@ Terminal::Terminal(TerminalConfig config)
   }
 
   timeline_.add_listener([](const Event& e) {
-    if (e.kind.rfind("device.queue_put", 0) == 0) return;  // one per pass: the decision line says it
-    LOG_INFO("devsim", e.kind << " " << e.payload.dump());
+    if (e.kind == "device.queue_put") return;  // one per pass: the decision line says it
+    // A backfill or soak batch of hundreds: its first and last seqs and dates say enough (100 full
+    // dates are 3 KB a line, every retry of an outage).
+    Json p = e.payload;
+    for (const char* key : {"seqs", "dates"})
+      if (p.contains(key) && p[key].is_array() && p[key].size() > 4)
+        p[key] = Json::array({p[key].front(), "... " + std::to_string(p[key].size() - 2) + " more", p[key].back()});
+    LOG_INFO("devsim", e.kind << " " << p.dump());
   });
 
   load_params();  // remotely changed parameters win over the file

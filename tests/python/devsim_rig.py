@@ -15,8 +15,10 @@ import base64
 import hashlib
 import json
 import os
+import collections
 import signal
 import subprocess
+import threading
 import time
 
 from conftest import Process
@@ -143,6 +145,29 @@ class SynthSet:
                 if p["person"] == person["id"] and not p.get("derived_from")]
 
 
+def drain_stderr(process, keep=300):
+    """Reads a process's stderr on a thread of its own and keeps the last `keep` lines (returned
+    deque): a process that logs freely must never stall on a full pipe nobody reads (the terminal
+    logs every decision and upload; a long soak fills 64 KB in seconds)."""
+    tail = collections.deque(maxlen=keep)
+    fd = process.proc.stderr.fileno()
+
+    def run():
+        rest = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            *lines, rest = (rest + chunk).split(b"\n")
+            tail.extend(l.decode(errors="replace") for l in lines)
+
+    threading.Thread(target=run, daemon=True).start()
+    return tail
+
+
 class Rig:
     def __init__(self, spawn, gaterig, folder):
         self.spawn, self.gaterig, self.folder = spawn, gaterig, str(folder)
@@ -162,6 +187,7 @@ class Rig:
         if fault:
             args += ["--fault", fault]
         self.platform = self.spawn(*args)
+        self.platform_log = drain_stderr(self.platform)
         ready = self.platform.wait_json_line(lambda o: o.get("event") == "ready", timeout=30)
         self.platform_port, self.admin_port = ready["port"], ready["admin_port"]
         self.admin = AdminClient("127.0.0.1", self.admin_port)
@@ -250,6 +276,7 @@ class Rig:
         if profile:
             args += ["--profile", profile]
         self.terminal = self.spawn(*args)
+        self.terminal_log = drain_stderr(self.terminal)
         self.terminal_ready = self.terminal.wait_json_line(lambda o: o.get("event") == "ready", timeout=120)
         self.terminal_admin = Http("127.0.0.1", self.terminal_ready["admin_port"], 30.0)
         if wait_camera and self.display is not None:

@@ -5,9 +5,13 @@ Profiles covered here: bad-parity, wrong-format, plain-id, bad-sign, duplicate-u
 backdating, inventing, lossy-offline, no-helmet, ignores-access-window (test_devsim_terminal.py
 holds the compliant side of windows), loose, slow. no-liveness, no-mask and
 light-sensitive are tested from outside with the fixtures' variants in
-test_devsim_profiles_faces.py; small-store (10,000 enrollments) is left to the certification run.
+test_devsim_profiles_faces.py; small-store here at a scale that takes seconds (its capacities
+scaled down through [devsim.degraded] small_store_faces / small_store_records): the effect — records
+beyond the capacity never reach the platform, persons enrolled beyond it are not recognised — is
+the one the certification run shows at 100,000 records and 10,000 faces.
 Knob values are made exact through [devsim.degraded] where a profile's preset is a probability.
 """
+import os
 import time
 
 import pytest
@@ -216,3 +220,59 @@ def test_a_frame_the_wire_split_is_joined_again():
     over = whole_frame(iter([{"bits": bits[:20], "bit_count": 20, "first_edge_ns": 1, "last_edge_ns": 2},
                              {"bits": bits, "bit_count": 26, "first_edge_ns": 3, "last_edge_ns": 4}]).__next__)
     assert over["card"] is None and not over["whole"]
+
+
+def test_small_store_loses_the_passes_beyond_its_record_capacity(spawn, gaterig, tmp_path, synth):
+    """An outage, a soak of 3,000 passes (POST /soak: the same queue and uploader as real passes),
+    the platform back: a compliant terminal delivers all of them, small-store (capacity scaled to
+    2,000) only what it could keep."""
+    made, delivered = 3000, {}
+    for profile in ("compliant", "small-store"):
+        folder = tmp_path / profile
+        os.makedirs(folder)
+        rig = start_rig(spawn, gaterig, folder, synth, synth.enrolled, "", profile,
+                        f"[devsim.face]\n{THRESHOLD}\n[devsim.degraded]\nsmall_store_records = 2000\n",
+                        batch_size=100)
+        try:
+            rig.set_fault("refuse")
+            code, reply = rig.terminal_call("POST", "/soak", {"passes": made})
+            assert code == 200 and reply["made"] == made, reply
+            rig.set_fault("up")
+            rig.wait_status(lambda s: s["queue"]["pending"] == 0, timeout=180, what="the backlog uploaded")
+            recs = rig.records()
+            delivered[profile] = len(recs)
+            assert len({(r["id_number"], r["date"]) for r in recs}) == len(recs)
+        finally:
+            rig.close()
+            for p in (rig.terminal, rig.wire, rig.platform):
+                p.kill()
+    print("passes made", made, "records at the platform", delivered)
+    assert delivered["compliant"] == made
+    assert delivered["small-store"] == 2000
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory, gaterig):
+    return SynthSet(gaterig, tmp_path_factory.mktemp("crowd"), persons=22, impostors=0, samples=1, seed=13)
+
+
+def test_small_store_does_not_recognise_persons_enrolled_beyond_its_face_capacity(spawn, gaterig, tmp_path, crowd):
+    """Face capacity scaled to 20: 20 persons enrolled, then 2 more; the 2 are reported as
+    enrollment failures and their faces open nothing, while an early enrollee still passes."""
+    early, late = crowd.enrolled[:20], crowd.enrolled[20:]
+    rig = start_rig(spawn, gaterig, tmp_path, crowd, early, "repeat_window_s = 0", "small-store",
+                    f"[devsim.face]\n{THRESHOLD}\n[devsim.degraded]\nsmall_store_faces = 20\n")
+    assert rig.terminal_ready["enrolled"] == 20 and rig.terminal_ready["enroll_failures"] == 0, rig.terminal_ready
+    rig.enroll(late, crowd)
+    code, report = rig.terminal_call("POST", "/sync")
+    assert code == 200 and report["workers"] == 22 and report["failed"] == 2, report
+    failures = rig.terminal_get("/status")["enroll_failures"]
+    assert len(failures) == 2 and {f["status"] for f in failures} == {"store-full"}, failures
+    for k, person in enumerate(late):
+        sentinel = early[k]
+        rig.show(crowd.probes(person)[0])
+        rig.show(crowd.probes(sentinel)[0])
+        cards = []
+        while not cards or cards[-1] != derived_card(sentinel["id_number"]):
+            cards.append(rig.next_frame()["card"])
+        assert derived_card(person["id_number"]) not in cards, ("a person beyond the capacity was admitted", cards)
