@@ -14,6 +14,7 @@ PACKAGES=(
   libboost-dev libssl-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libgpiod-dev libmodbus-dev libopencv-dev libopencv-contrib-dev opencv-data
   libx11-dev  # the simulated terminal's X11 camera (optional: built when found)
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk  # report.pdf: cairo + Pango, Chinese labels (gaterig report)
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-cryptography
