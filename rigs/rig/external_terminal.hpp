@@ -1,0 +1,47 @@
+#pragma once
+// A real terminal on the bench network: the rig does not run it, it powers it through the relay
+// and, when the description gives one, reads its admin endpoint (GET /status, GET /firmware,
+// PUT /params, POST /restart, POST /sync in the devsim's dialect; a vendor's own protocol needs a
+// driver of its own). Without an admin endpoint, status()/firmware() throw TerminalError and the
+// identity comes from the report's manual entries.
+#include <mutex>
+
+#include "rigs/rig/terminal.hpp"
+
+namespace gaterig::rig {
+
+class ExternalTerminal final : public Terminal {
+ public:
+  // `admin` is "http://HOST:PORT" or empty; `relay` may be empty (no power control).
+  ExternalTerminal(std::string address, std::string admin, std::string mode, std::chrono::milliseconds ready_timeout,
+                   EventSink& events, PowerSwitch relay);
+
+  void start() override;
+  void stop() override {}
+  void power_cut() override;
+  void power_on() override;
+  void supply_changed(bool on) override;
+  bool wait_ready(std::chrono::milliseconds timeout) override;
+  Json status() override;
+  Json firmware() override;
+  Json set_params(const Json& params) override;
+  void restart(std::chrono::milliseconds timeout) override;
+  void set_mode(std::string_view mode) override;
+  std::string mode() const override;
+  TerminalIdentity identity() override;
+  bool request_sync() override;
+  std::string describe() const override;
+
+ private:
+  Json admin(const std::string& method, const std::string& path, const Json* body);
+
+  std::string address_, host_;
+  int port_ = 0;
+  std::chrono::milliseconds ready_timeout_;
+  EventSink& events_;
+  PowerSwitch relay_;
+  mutable std::mutex mu_;
+  std::string mode_;
+};
+
+}  // namespace gaterig::rig

@@ -1,0 +1,253 @@
+#include "rigs/rig/rig.hpp"
+
+#include <stdlib.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "rigs/display/monitor_display.hpp"
+#include "rigs/rig/devsim_config.hpp"
+#include "rigs/rig/devsim_terminal.hpp"
+#include "rigs/rig/external_terminal.hpp"
+#include "rigs/rig/gaterig_executable.hpp"
+#include "rigs/rig/rig_parts.hpp"
+#include "rigs/rig/stop_wait.hpp"
+#include "rigs/rig/wiegand_probe.hpp"
+#include "simulator/device/http_client.hpp"
+#include "simulator/platform/platform_service.hpp"
+
+namespace gaterig::rig {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+Rig::Rig(RigDescription description, RigOptions options)
+    : description_(std::move(description)), options_(std::move(options)), parts_(std::make_unique<Parts>()) {
+  if (options_.work_dir.empty()) throw std::invalid_argument("Rig: RigOptions.work_dir is required");
+}
+
+Rig::~Rig() { stop(); }
+
+std::string Rig::socket_path(const std::string& configured, const char* name) {
+  fs::path p = configured.empty() ? fs::path(name) : fs::path(configured);
+  if (p.is_relative()) p = options_.work_dir / p;
+  p = fs::absolute(p).lexically_normal();
+  if (p.string().size() < 100) return p.string();
+  // sun_path holds 108 bytes; a deep work dir (pytest's tmp_path) gets its sockets in /tmp.
+  if (short_socket_dir_.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "gaterig-rig-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("cannot make a socket folder in /tmp");
+    short_socket_dir_ = tmpl;
+  }
+  return (short_socket_dir_ / p.filename()).string();
+}
+
+void Rig::start_platform() {
+  platform::PlatformConfig pc;
+  platform::ServerConfig sc;
+  const auto& w = description_.platform;
+  if (!w.config.empty()) {
+    const Config t = Config::load_file(w.config).table("platform");
+    pc = platform::PlatformConfig::from_config(t);
+    sc = platform::ServerConfig::from_config(t);
+    if (pc.projects.empty() || pc.projects.front().teams.empty())
+      t.fail("projects", "the rig's terminal needs a project with a team ([[platform.projects]] with [[...teams]])");
+  } else {
+    const RigProject d;
+    pc.projects.push_back({d.code, "gaterig rig site", d.appid, d.appsecret, {{d.team, "Rig team"}}, "", ""});
+    // The synthetic enrollment photos are PNGs of ~80 KB; the attendance image limit (50 KB) is
+    // not an enrollment station's.
+    pc.image_limit_bytes = 400'000;
+  }
+  // One store per run, in the work dir, whatever the platform file says.
+  pc.store_path = options_.work_dir / "platform" / "store.db";
+  fs::create_directories(pc.store_path.parent_path());
+  pc.validate();
+  sc.platform.bind_address = w.bind;
+  sc.platform.port = static_cast<std::uint16_t>(w.port);
+  sc.admin.bind_address = "127.0.0.1";
+  sc.admin.port = static_cast<std::uint16_t>(w.admin_port);
+  parts_->platform_config = pc;
+  team_ = pc.projects.front().teams.front().sys_no;
+  parts_->platform = std::make_unique<platform::PlatformService>(pc, sc, &timeline_);
+  parts_->platform->start();
+  enrollment_ = std::make_unique<Enrollment>(parts_->platform->platform(), pc.projects.front(), team_, timeline_);
+}
+
+void Rig::start_terminal() {
+  const auto& tw = description_.terminal;
+  Terminal::PowerSwitch relay;
+  if (bench_) relay = [this](bool on) { on ? bench_->power_on() : bench_->power_cut(); };
+  const auto ready_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(tw.ready_timeout_s * 1000));
+  if (tw.kind == "devsim") {
+    const auto& project = parts_->platform_config.projects.front();
+    DevsimConfigInputs in;
+    in.devsim_table_toml = tw.devsim_table_toml;
+    in.profile = options_.profile_override.value_or(tw.profile);
+    in.seed = options_.seed;
+    in.data_dir = fs::absolute(options_.work_dir / "devsim-data");
+    const std::string bind = description_.platform.bind;
+    in.platform_host = bind == "0.0.0.0" || bind.empty() ? "127.0.0.1" : bind;
+    in.platform_port = parts_->platform->port();
+    in.appid = project.appid;
+    in.appsecret = project.appsecret;
+    in.project_code = project.code;
+    in.team = team_;
+    in.wire_path = parts_->wire_path;
+    in.monitor_path = parts_->monitor_path;
+    in.cards_from = parts_->fixtures->dir;
+    const auto& persons = parts_->fixtures->set.persons;
+    if (!persons.empty()) in.card_format = std::string(fixtures::to_string(persons.front().card.format));
+    in.liveness = tw.mode == "liveness";
+    DevsimSettings s;
+    s.exe = find_gaterig_executable(options_.gaterig_exe);
+    s.work_dir = fs::absolute(options_.work_dir);
+    s.config_text = devsim_config_text(in);
+    s.ready_timeout = ready_timeout;
+    s.mode = tw.mode;
+    // On a simulated bench the relay's outlet change (reported by the bench) kills and restarts
+    // the process; without a simulated bench the driver switches its own supply.
+    auto devsim = std::make_unique<DevsimTerminal>(std::move(s), timeline_,
+                                                   bench_ && bench_->simulated() ? relay : Terminal::PowerSwitch{});
+    terminal_ = std::move(devsim);
+  } else {
+    terminal_ = std::make_unique<ExternalTerminal>(tw.address, tw.admin, tw.mode, ready_timeout, timeline_, relay);
+  }
+  if (bench_) bench_->on_terminal_power([t = terminal_.get()](bool on) { t->supply_changed(on); });
+  terminal_->start();
+  // The simulated camera must be looking before the first presentation, or it is missed.
+  if (auto* monitor = dynamic_cast<display::MonitorDisplay*>(display_.get()); monitor && tw.kind == "devsim") {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!monitor->publisher().wait_for_subscribers(1, 100ms)) {
+      if (stop_requested()) throw std::runtime_error("rig start interrupted by a stop request");
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error("the simulated terminal's camera did not connect to the monitor link " +
+                                 parts_->monitor_path + " within 20 s");
+    }
+  }
+}
+
+void Rig::start() {
+  if (started_) return;
+  try {
+    fs::create_directories(options_.work_dir);
+    parts_->wire_path = socket_path(description_.wiegand.path, "wiegand.sock");
+    parts_->monitor_path = socket_path(description_.display.monitor_path, "monitor.sock");
+
+    parts_->fixtures = resolve_fixtures(description_.fixtures, options_.cache_dir, [] { return stop_requested(); });
+    LOG_INFO("rig", "fixtures: " << parts_->fixtures->dir.string() << " (" << parts_->fixtures->origin << ")");
+
+    start_platform();
+    LOG_INFO("rig", "platform on " << description_.platform.bind << ":" << parts_->platform->port());
+
+    if (description_.bench.present) {
+      bench_ = std::make_unique<Bench>(description_.bench, description_.terminal.power_outlet, timeline_, options_.seed);
+      bench_->read_lux();  // the bench answers, or the rig does not start
+    }
+
+    display::DisplayConfig dc = description_.display;
+    dc.monitor_path = parts_->monitor_path;
+    display_ = display::make_display(dc, &timeline_, bench_ ? bench_->light_function() : std::function<BenchLight()>{});
+
+    wiegand_ = std::make_unique<WiegandProbe>(description_.wiegand, parts_->wire_path, timeline_);
+
+    if (options_.enroll_before_terminal) {
+      const auto r = enroll(enrolled_persons());
+      if (r.refused > 0) LOG_WARN("rig", "enrollment: " << r.refused << " refused by the platform");
+    }
+    if (stop_requested()) throw std::runtime_error("rig start interrupted by a stop request");
+    start_terminal();
+    started_ = true;
+    timeline_.publish(Event{mono_now(), "rig", "rig.started", wiring()});
+  } catch (const std::exception& e) {
+    timeline_.publish(Event{mono_now(), "rig", "rig.error", Json{{"what", std::string("start: ") + e.what()}}});
+    stop();
+    throw;
+  }
+}
+
+void Rig::stop() {
+  // Reverse order of start; each part's own stop is bounded.
+  if (bench_) bench_->on_terminal_power({});
+  if (terminal_) terminal_->stop();
+  if (wiegand_) wiegand_->stop();
+  display_.reset();
+  if (bench_) bench_->stop();
+  if (parts_->platform) parts_->platform->stop();
+  const bool was = started_;
+  started_ = false;
+  if (was) timeline_.publish(Event{mono_now(), "rig", "rig.stopped", Json::object()});
+  terminal_.reset();
+  wiegand_.reset();
+  bench_.reset();
+  enrollment_.reset();
+  parts_->platform.reset();
+  if (!short_socket_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(short_socket_dir_, ec);
+    short_socket_dir_.clear();
+  }
+}
+
+platform::PlatformService& Rig::platform() {
+  if (!parts_->platform) throw std::logic_error("rig: not started (no platform)");
+  return *parts_->platform;
+}
+
+display::Display& Rig::display() {
+  if (!display_) throw std::logic_error("rig: not started (no display)");
+  return *display_;
+}
+
+Bench& Rig::bench() {
+  if (!bench_) throw std::logic_error("rig: " + std::string(description_.bench.present ? "not started" : "no [bench] in " + description_.file.string()));
+  return *bench_;
+}
+
+Terminal& Rig::terminal() {
+  if (!terminal_) throw std::logic_error("rig: not started (no terminal)");
+  return *terminal_;
+}
+
+WiegandProbe& Rig::wiegand() {
+  if (!wiegand_) throw std::logic_error("rig: not started (no Wiegand probe)");
+  return *wiegand_;
+}
+
+const ResolvedFixtures& Rig::fixtures() const {
+  if (!parts_->fixtures) throw std::logic_error("rig: not started (no fixtures yet)");
+  return *parts_->fixtures;
+}
+
+const fixtures::FixtureSet& Rig::fixture_set() const { return fixtures().set; }
+
+const platform::ProjectConfig& Rig::project() const {
+  if (parts_->platform_config.projects.empty()) throw std::logic_error("rig: not started (no platform)");
+  return parts_->platform_config.projects.front();
+}
+
+std::vector<fixtures::Person> Rig::enrolled_persons() const {
+  std::vector<fixtures::Person> out;
+  for (const auto& p : fixture_set().persons)
+    if (p.role == fixtures::Role::enrolled) out.push_back(p);
+  return out;
+}
+
+EnrollmentReport Rig::enroll(const std::vector<fixtures::Person>& persons) {
+  if (!enrollment_) throw std::logic_error("rig: not started (no platform to enroll into)");
+  return enrollment_->enroll(persons, fixtures().dir);
+}
+
+SyncReport Rig::wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal) {
+  if (!enrollment_) throw std::logic_error("rig: not started");
+  return enrollment_->wait_synced(terminal(), count, timeout, ask_terminal);
+}
+
+cv::Mat Rig::load_image(const fixtures::FileRef& ref) const {
+  const fs::path p = fixtures().dir / ref.path;
+  cv::Mat m = cv::imread(p.string(), cv::IMREAD_COLOR);
+  if (m.empty()) throw std::runtime_error("cannot read the image " + p.string());
+  return m;
+}
+
+}  // namespace gaterig::rig

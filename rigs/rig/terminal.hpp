@@ -1,0 +1,71 @@
+#pragma once
+// The device under test, as the rig drives it (a protocol with two drivers): DevsimTerminal runs
+// the simulated terminal as a child process; ExternalTerminal is a real one on the bench network,
+// known by its address and, when it has one, an admin endpoint. Power goes through the bench's
+// relay when the rig has one.
+//
+// Events (source "terminal"): terminal.power {on, how: "relay"|"cut"|"on"|"died"|"stopped", ...},
+// terminal.ready {pid, admin_port, enrolled, enroll_failures, identity, profile, engine},
+// terminal.mode {mode}.
+#include <chrono>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/event.hpp"
+
+namespace gaterig::rig {
+
+struct TerminalIdentity {
+  std::string vendor, model, firmware_version, firmware_hash, serial;
+  Json to_json() const;
+  static TerminalIdentity from_json(const Json& j);  // missing fields stay empty
+};
+std::ostream& operator<<(std::ostream& os, const TerminalIdentity& id);  // "gaterig-sim GR-SIM-1 fw 0.1.0 s/n SIM-0001"
+
+// The terminal did not answer or refused (a rig ERROR, never a device FAIL by itself).
+class TerminalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Terminal {
+ public:
+  // How the rig switches the terminal's supply (the relay outlet). Empty: the driver does it
+  // itself (devsim without a bench) or cannot (external without a relay).
+  using PowerSwitch = std::function<void(bool on)>;
+
+  virtual ~Terminal() = default;
+
+  // Powers it on and waits until it is ready, within the description's ready timeout.
+  virtual void start() = 0;
+  // Ends everything the driver started (the child process); idempotent.
+  virtual void stop() = 0;
+
+  // The relay (or the driver itself) cuts / restores the supply. power_on() returns once the
+  // supply is back; wait_ready() says when the terminal is up again.
+  virtual void power_cut() = 0;
+  virtual void power_on() = 0;
+  // What the supply did, as the bench saw it (called by the rig from the relay; on a sim rig this
+  // is what kills -9 / restarts the simulated terminal).
+  virtual void supply_changed(bool on) = 0;
+  virtual bool wait_ready(std::chrono::milliseconds timeout) = 0;
+
+  virtual Json status() = 0;    // the terminal's own status (devsim: GET /status); TerminalError
+  virtual Json firmware() = 0;  // vendor, model, serial, firmware_version, firmware_hash
+  virtual Json set_params(const Json& params) = 0;
+  // Asks it to restart (devsim: POST /restart) and waits until it is ready again.
+  virtual void restart(std::chrono::milliseconds timeout) = 0;
+  // "test": liveness off, so monitor presentations can be recognised; "liveness": on.
+  virtual void set_mode(std::string_view mode) = 0;
+  virtual std::string mode() const = 0;
+  virtual TerminalIdentity identity() = 0;
+  // Asks it to fetch the platform's workers now, when it can be asked (devsim: POST /sync).
+  // Returns false when the terminal has no such command.
+  virtual bool request_sync() = 0;
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace gaterig::rig
