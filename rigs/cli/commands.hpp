@@ -23,5 +23,6 @@ void add_probe_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_fixtures_command(CLI::App& app, int& exit_code);
 void add_selftest_command(CLI::App& app, int& exit_code);
+void add_standard_command(CLI::App& app, int& exit_code);
 
 }  // namespace gaterig::cli

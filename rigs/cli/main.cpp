@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   gaterig::cli::add_probe_command(app, exit_code);
   gaterig::cli::add_report_command(app, exit_code);
   gaterig::cli::add_selftest_command(app, exit_code);
+  gaterig::cli::add_standard_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
