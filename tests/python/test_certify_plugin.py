@@ -83,11 +83,12 @@ def test_certify_writes_verdicts_evidence_and_exits_3_for_a_rig_error(gaterig, p
     assert doc["standard"]["id"] == "jiangxi-2022"
     assert doc["rig"]["kind"] == "sim" and doc["terminal"]["model"], doc["terminal"]
     # A clause whose figures pass; one whose test hit a rig error; every other clause untested.
-    assert by_id["JX-A.10"]["verdict"] == "PASS", by_id["JX-A.10"]
-    assert by_id["JX-A.13"]["verdict"] == "ERROR"
-    assert "bench relay unit 3" in by_id["JX-A.13"]["error"]
-    assert "this scenario stands for one whose instrument stopped answering" in by_id["JX-A.13"]["notes"]
-    untested = set(by_id) - {"JX-A.10", "JX-A.13", "JX-A.15"}
+    assert by_id["JX-A.13"]["verdict"] == "PASS", by_id["JX-A.13"]
+    assert by_id["JX-A.10"]["verdict"] in ("PASS", "FAIL")  # decided from its trials (the wire's timing)
+    assert by_id["JX-A.18"]["verdict"] == "ERROR"
+    assert "bench relay unit 3" in by_id["JX-A.18"]["error"]
+    assert "this scenario stands for one whose instrument stopped answering" in by_id["JX-A.18"]["notes"]
+    untested = set(by_id) - {"JX-A.10", "JX-A.13", "JX-A.15", "JX-A.18"}
     assert untested and all(by_id[c]["verdict"] == "NOT TESTED" for c in untested)
     assert {g["id"] for g in doc["trial_groups"]} == {"JX-A.10/genuine", "JX-A.15/long"}
 
@@ -133,8 +134,9 @@ def test_an_interrupted_run_resumes_without_repeating_finished_tests_or_trials(g
     assert 3 <= len(done_before) < 18
     finished = out / "journals" / "JX-A.10_genuine.jsonl"
     finished_bytes = finished.read_bytes()
-    saved = list((out / "clauses").glob("*test_wire_counts.json"))
-    assert saved and json.loads(saved[0].read_text())["status"] == "done"
+    for name in ("test_wire_counts", "test_figures_that_pass"):
+        saved = list((out / "clauses").glob(f"*{name}.json"))
+        assert saved and json.loads(saved[0].read_text())["status"] == "done"
     assert not list((out / "clauses").glob("*test_long_group.json")), "an interrupted test must not be saved"
 
     second = subprocess.run(certify(gaterig, out, "--resume"), env=env, capture_output=True, text=True, timeout=600)
@@ -149,7 +151,7 @@ def test_an_interrupted_run_resumes_without_repeating_finished_tests_or_trials(g
     assert len(after) == len(set(after)) == 18
     doc, by_id = verdicts(out)
     assert doc["run"]["resumed"] is True
-    assert by_id["JX-A.10"]["verdict"] == "PASS"  # from the saved result of the first session
-    assert by_id["JX-A.13"]["verdict"] == "ERROR"
+    assert by_id["JX-A.13"]["verdict"] == "PASS"  # from the saved result of the first session
+    assert by_id["JX-A.18"]["verdict"] == "ERROR"
     rows = (out / "trials.csv").read_text().splitlines()
     assert len(rows) - 1 == 6 + 18
