@@ -257,7 +257,7 @@ void bind_rig(py::module_& m) {
              return out;
            },
            py::arg("after") = 0, py::arg("kind") = "", py::arg("max") = SIZE_MAX,
-           "Timeline events with seq > after as dicts {at, source, kind, payload, seq}; kind: a prefix.")
+           "Timeline events with seq > after as dicts {at_ns, source, kind, payload, seq}; kind: a prefix.")
       .def("wait_event",
            [](rg::Rig& r, const std::string& kind, std::uint64_t after, double timeout_s) -> std::optional<Json> {
              // In slices, so SIGINT/SIGTERM ends the wait (the timeline knows nothing of stops).
