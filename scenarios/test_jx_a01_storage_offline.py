@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import CAPACITY_GAP, parameter, planned, record_count, select
+from conftest import CAPACITY_GAP, TerminalAdmin, parameter, planned, record_count, select
 
 BACKFILL_DEADLINE_S = 120      # after the link is back, every queued record must have arrived by then
 
@@ -133,11 +133,23 @@ def test_jx_a01_record_capacity(rig, standard, terminal, platform, clause):
     passes = planned(standard, rig, "JX-A.1", "record_capacity")
     soak = getattr(terminal, "soak", None)
     if soak is None:
-        reason = ("record capacity: the rig's Terminal has no soak command (the simulated terminal's "
-                  "POST /soak is not bound: needs Terminal.soak(passes) in rigs/rig and the binding)")
-        clause.note(reason)
-        pytest.skip(reason)
-    before = platform.summary()["records_accepted"]
+        admin = TerminalAdmin.of(rig)
+        if admin is None:
+            reason = ("record capacity: the terminal has no soak command the rig can send (100,000 passes "
+                      "through the camera would take days)")
+            clause.note(reason)
+            pytest.skip(reason)
+        soak = lambda n: admin.call("POST", "/soak", {"passes": n})
+        clause.note("soak through the terminal's admin endpoint (POST /soak): passes made by the terminal "
+                    "itself, not shown to its camera")
+    def received():
+        # A record the platform already stores (same person, same second: a soak makes many passes
+        # a second) is reported as a duplicate instead of stored again; it was kept and uploaded all
+        # the same.
+        s = platform.summary()
+        return s["records_accepted"] + s["duplicates"]
+
+    before = received()
     platform.set_fault("refuse")
     try:
         made = soak(passes)
@@ -145,11 +157,11 @@ def test_jx_a01_record_capacity(rig, standard, terminal, platform, clause):
         platform.up()
     stored = int(made.get("stored", 0))
     deadline = time.monotonic() + max(120.0, passes / 200.0)
-    uploaded = platform.summary()["records_accepted"] - before
+    uploaded = received() - before
     while uploaded < stored and time.monotonic() < deadline:
-        rig.wait_event("platform.record_accepted", after=rig.last_seq(), timeout_s=2.0)
-        uploaded = platform.summary()["records_accepted"] - before
+        rig.wait_event("platform.", after=rig.last_seq(), timeout_s=2.0)
+        uploaded = received() - before
     record_count(clause, "record_capacity", min(stored, uploaded), passes)
     clause.note(f"soak: {passes} passes made offline, the terminal kept {stored} "
                 f"(refused {made.get('refused', 0)}, lost {made.get('lost', 0)}), {uploaded} uploaded after "
-                f"the link came back")
+                f"the link came back (stored or recognised as duplicates by the platform)")

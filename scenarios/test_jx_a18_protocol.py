@@ -24,13 +24,14 @@ def record_shift_ms(o):
 def test_jx_a18_protocol_conformance(rig, standard, platform, trial_book, genuine_normal, clause):
     # The rig's own enrollment station calls the platform in-process (peer "rig-..."): not the terminal.
     requests = [e for e in rig.events(kind="platform.request") if not e["payload"].get("peer", "").startswith("rig-")]
-    ids = {e["payload"]["request_id"] for e in requests}
-    findings = [e for e in rig.events(kind="platform.finding") if e["payload"]["request_id"] in ids]
-    replays = [e for e in rig.events(kind="platform.replay_refused") if e["payload"]["request_id"] in ids]
+    rig_ids = {e["payload"].get("request_id") for e in rig.events(kind="platform.request")
+               if e["payload"].get("peer", "").startswith("rig-")}
+    findings = [e for e in rig.events(kind="platform.finding") if e["payload"].get("request_id") not in rig_ids]
+    replays = [e for e in rig.events(kind="platform.replay_refused") if e["payload"].get("request_id") not in rig_ids]
     bad = {}
     for e in findings + replays:
         p = e["payload"]
-        bad.setdefault(p["request_id"], []).append(p.get("rule") or p.get("reason", "replay"))
+        bad.setdefault(p.get("request_id") or f"seq {e['seq']}", []).append(p.get("rule") or p.get("reason", "replay"))
     record_count(clause, "protocol_findings", len(bad), len(requests))
     rules = {}
     for rs in bad.values():
@@ -40,7 +41,8 @@ def test_jx_a18_protocol_conformance(rig, standard, platform, trial_book, genuin
                 + (": " + ", ".join(f"{r} x{n}" for r, n in sorted(rules.items())) if rules else ""))
     for e in findings[:30]:
         p = e["payload"]
-        clause.note(f"request {p['request_id']} {p['method']}: {p['field']}: {p['rule']}: {p['message']}")
+        clause.note(f"request {p.get('request_id')} {p.get('method')}: {p.get('field')}: {p.get('rule')}: "
+                    f"{p.get('message')}")
 
     tolerance_ms = parameter(standard, "JX-A.1", "time_shift_tolerance_ms", 2000)
     recorded = [o for o in trial_book.outcomes(ONLINE) if o["record"] is not None]
