@@ -133,7 +133,10 @@ ReportDiff diff_reports(const Json& base, const Json& cand, const DiffOptions& o
           const auto iv = st::newcombe_difference(sb, sn, 0.95);
           mc.worse_direction = up_good ? (sn.successes * tb < sb.successes * tn) : (sn.successes * tb > sb.successes * tn);
           mc.detail = std::to_string(sb.successes) + "/" + std::to_string(tb) + " → " + std::to_string(sn.successes) + "/" +
-                      std::to_string(tn) + "; difference " + fmt((iv.lower + iv.upper) / 2 * 100) + " pp, Newcombe 95 % [" +
+                      std::to_string(tn) + "; difference " +
+                      fmt((static_cast<double>(sn.successes) / static_cast<double>(tn) -
+                           static_cast<double>(sb.successes) / static_cast<double>(tb)) * 100) +
+                      " pp, Newcombe 95 % [" +
                       fmt(iv.lower * 100) + ", " + fmt(iv.upper * 100) + "] pp";
           ++d.tested_metrics;
         } else if ((mc.unit == "ms" || mc.unit == "s") && o.contains("samples_ms") && m.contains("samples_ms") &&

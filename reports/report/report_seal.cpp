@@ -185,7 +185,9 @@ Verification verify_report(const fs::path& dir, const std::optional<std::string>
     if (!report["signing"].is_null() && !v.key_fingerprint.empty() && report["signing"]["key_fingerprint"] != v.key_fingerprint)
       find("report.json", "names a different signing key than the signature file");
   } catch (const std::exception& e) {
-    find("report.json", e.what());
+    std::string what = e.what();
+    if (what.rfind("report.json: ", 0) == 0) what.erase(0, 13);  // the finding names the file already
+    find("report.json", what);
   }
   return v;
 }
