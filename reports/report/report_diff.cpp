@@ -132,12 +132,13 @@ ReportDiff diff_reports(const Json& base, const Json& cand, const DiffOptions& o
           mc.p_value = st::fisher_exact_one_sided(sb, sn, up_good);
           const auto iv = st::newcombe_difference(sb, sn, 0.95);
           mc.worse_direction = up_good ? (sn.successes * tb < sb.successes * tn) : (sn.successes * tb > sb.successes * tn);
-          mc.detail = std::to_string(sb.successes) + "/" + std::to_string(tb) + " → " + std::to_string(sn.successes) + "/" +
-                      std::to_string(tn) + "; difference " +
-                      fmt((static_cast<double>(sn.successes) / static_cast<double>(tn) -
-                           static_cast<double>(sb.successes) / static_cast<double>(tb)) * 100) +
-                      " pp, Newcombe 95 % [" +
-                      fmt(iv.lower * 100) + ", " + fmt(iv.upper * 100) + "] pp";
+          // Appended piece by piece: a long operator+ chain trips GCC 12's false -Wrestrict.
+          const double diff_pp = (static_cast<double>(sn.successes) / static_cast<double>(tn) -
+                                  static_cast<double>(sb.successes) / static_cast<double>(tb)) * 100;
+          mc.detail = std::to_string(sb.successes) + "/" + std::to_string(tb);
+          mc.detail += " → " + std::to_string(sn.successes) + "/" + std::to_string(tn);
+          mc.detail += "; difference " + fmt(diff_pp) + " pp";
+          mc.detail += ", Newcombe 95 % [" + fmt(iv.lower * 100) + ", " + fmt(iv.upper * 100) + "] pp";
           ++d.tested_metrics;
         } else if ((mc.unit == "ms" || mc.unit == "s") && o.contains("samples_ms") && m.contains("samples_ms") &&
                    !o["samples_ms"].empty() && !m["samples_ms"].empty()) {
