@@ -13,6 +13,15 @@
 //   devsim_face_separation (--set DIR | --synth PERSONS,IMPOSTORS,SAMPLES,SEED [--keep DIR])
 //       [--threshold T] [--frames K] [--camera-noise SD] [--profile NAME] [--threads N] [--json]
 //       [--worst N] [--probe-level enrollment|cooperative|casual|uncooperative]
+//       [--frontal TILT_DEG,NOSE_OFFSET [--enroll-most-frontal]] [--sweep T1,T2,...] [--swap-roles]
+// --swap-roles measures the split's other half: impostors become the enrolled persons (enrolled
+// with their first photo, or their most frontal one with --enroll-most-frontal) and the enrolled
+// persons the impostors (their enrollment photo becomes a probe too).
+// --frontal measures every probe's pose from YuNet's landmarks (fixtures/frontal_rule.hpp) and adds
+// the cooperative subset (the probes inside the rule) to the figures; --enroll-most-frontal first
+// re-picks every enrolled person's enrollment photo as their most frontal one (the certification
+// set's rule). --sweep prints the 1:N outcome at each threshold from the same analyses (a frame's
+// best match decides; the engine's own threshold only sets the JSON's headline figures).
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -29,6 +38,8 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "fixtures/face/model_paths.hpp"
+#include "fixtures/frontal_rule.hpp"
 #include "fixtures/manifest.hpp"
 #include "fixtures/set_synth.hpp"
 #include "simulator/device/face/face_engine.hpp"
@@ -60,6 +71,9 @@ struct Args {
   std::string profile;
   std::string probe_level = "cooperative";
   int threads = 2, worst = 8;
+  bool frontal = false, enroll_most_frontal = false, swap_roles = false;
+  fixtures::FrontalRule rule;
+  std::vector<double> sweep;
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -92,10 +106,22 @@ Args parse(int argc, char** argv) {
     else if (k == "--json") a.json = true;
     else if (k == "--worst") a.worst = std::stoi(value());
     else if (k == "--probe-level") a.probe_level = value();
+    else if (k == "--frontal") {
+      a.frontal = true;
+      char c;
+      std::istringstream in(value());
+      if (!(in >> a.rule.max_tilt_deg >> c >> a.rule.max_nose_offset)) usage("--frontal TILT_DEG,NOSE_OFFSET");
+    } else if (k == "--enroll-most-frontal") a.enroll_most_frontal = true;
+    else if (k == "--swap-roles") a.swap_roles = true;
+    else if (k == "--sweep") {
+      std::istringstream in(value());
+      for (std::string t; std::getline(in, t, ',');) a.sweep.push_back(std::stod(t));
+    }
     else usage("unknown option " + k);
   }
   if (a.synth == !a.set_dir.empty()) usage("give one of --set or --synth");
   if (a.frames < 1) usage("--frames must be >= 1");
+  if (a.enroll_most_frontal && !a.frontal) usage("--enroll-most-frontal needs --frontal");
   return a;
 }
 
@@ -114,7 +140,22 @@ struct Outcome {
   double self = -1;      // genuine: the person's own score in the deciding frame (best frame)
   bool accepted = false; // the terminal's decision (PresentationDecision)
   std::string accepted_as;
+  std::vector<std::pair<std::string, double>> frame_best;  // every frame's rank-1 match (empty person: none)
+  fixtures::Pose pose;
+  bool frontal = false;
 };
+
+struct Tally {
+  int g_n = 0, g_true = 0, g_wrong = 0, i_n = 0, i_fa = 0;
+  double g_min_self = 2, i_max = -2;
+};
+
+// The terminal's decision at threshold t: the first frame whose rank-1 match reaches t.
+std::string accepted_at(const Outcome& o, double t) {
+  for (const auto& [person, sim] : o.frame_best)
+    if (!person.empty() && sim >= t) return person;
+  return {};
+}
 
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
@@ -143,7 +184,46 @@ int main(int argc, char** argv) {
     o.warn = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
     fixtures::make_synthetic_set(o);
   }
-  const fixtures::FixtureSet set = fixtures::load_manifest(dir);
+  fixtures::FixtureSet set = fixtures::load_manifest(dir);
+  const fs::path yunet_dir = fixtures::find_face_models().yunet_dir();
+  fixtures::CooperativeSelection selection;
+  if (a.swap_roles) {
+    std::vector<fixtures::Presentation> kept, added;
+    std::map<std::string, bool> taken;  // persons whose first original became their enrollment
+    for (auto& p : set.persons) {
+      if (p.role == fixtures::Role::enrolled) {
+        p.role = fixtures::Role::impostor;
+        if (p.enrollment) {
+          fixtures::Presentation pr;
+          pr.id = p.id + "-" + fs::path(p.enrollment->path).stem().string();
+          pr.person = p.id;
+          pr.frames.push_back(*p.enrollment);
+          added.push_back(std::move(pr));
+        }
+        p.enrollment.reset();
+        p.enrollment_extra.clear();
+      } else {
+        p.role = fixtures::Role::enrolled;
+      }
+    }
+    for (auto& pr : set.presentations) {
+      auto* p = const_cast<fixtures::Person*>(set.find_person(pr.person));
+      if (!pr.derived_from && p->role == fixtures::Role::enrolled && !taken[p->id]) {
+        p->enrollment = pr.frames.front();
+        taken[p->id] = true;
+        continue;
+      }
+      kept.push_back(std::move(pr));
+    }
+    for (auto& pr : added) kept.push_back(std::move(pr));
+    set.presentations = std::move(kept);
+  }
+  if (a.enroll_most_frontal) {
+    auto detector = fixtures::FaceDetector::open(yunet_dir);
+    selection = fixtures::select_cooperative(set, dir, *detector, a.rule, /*drop_outside=*/false);
+    std::cerr << "most frontal enrollment: " << selection.persons_reenrolled << " persons re-enrolled, "
+              << selection.persons_not_frontal << " without a frontal photo\n";
+  }
   const double synth_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   FaceEngineConfig cfg;
@@ -192,6 +272,8 @@ int main(int argc, char** argv) {
   for (int t = 0; t < a.threads; ++t)
     pool.emplace_back([&, t] {
       FaceEngine& engine = *engines[static_cast<std::size_t>(t)];
+      std::unique_ptr<fixtures::FaceDetector> detector;
+      if (a.frontal) detector = fixtures::FaceDetector::open(yunet_dir);
       for (std::size_t k; (k = next++) < probes.size();) {
         const auto& pr = *probes[k];
         Outcome& o = out[k];
@@ -199,11 +281,17 @@ int main(int argc, char** argv) {
         o.person = pr.person;
         o.genuine = role[pr.person] == fixtures::Role::enrolled && is_enrolled[pr.person];
         cv::Mat shown = cv::imread((dir / pr.frames.front().path).string(), cv::IMREAD_COLOR);
+        if (detector) {
+          o.pose = fixtures::measure_pose(*detector, shown);
+          o.frontal = a.rule.holds(o.pose);
+        }
         const double thr = engine.config().match_threshold;
         for (int f = 0; f < a.frames; ++f) {
           cv::Mat frame = shown;
           if (f > 0 || a.frames > 1) frame = add_camera_noise(shown, a.camera_noise, std::hash<std::string>{}(pr.id) + f);
           const FrameAnalysis an = engine.analyse(frame);
+          o.frame_best.emplace_back(an.best ? an.best->person : std::string(),
+                                    an.best ? an.best->similarity : -1.0);
           if (an.matched && !o.accepted) o.accepted = true, o.accepted_as = an.best->person;
           if (!an.face_found) continue;
           o.face_found = true;
@@ -249,6 +337,38 @@ int main(int argc, char** argv) {
   }
   std::sort(i_top.begin(), i_top.end(), [](auto* x, auto* y) { return x->best > y->best; });
   std::sort(g_bad.begin(), g_bad.end(), [](auto* x, auto* y) { return x->self < y->self; });
+  // The same analyses at every threshold of --sweep, on all probes and on the frontal subset.
+  auto tally_at = [&](double t, bool frontal_only) {
+    Tally y;
+    for (const auto& o : out) {
+      if (frontal_only && !o.frontal) continue;
+      const bool impostor = !o.genuine && role[o.person] == fixtures::Role::impostor;
+      if (!o.genuine && !impostor) continue;
+      const std::string as = accepted_at(o, t);
+      if (o.genuine) {
+        ++y.g_n;
+        if (as == o.person) ++y.g_true;
+        else if (!as.empty()) ++y.g_wrong;
+        y.g_min_self = std::min(y.g_min_self, o.self);
+      } else {
+        ++y.i_n;
+        if (!as.empty()) ++y.i_fa;
+        y.i_max = std::max(y.i_max, o.best);
+      }
+    }
+    return y;
+  };
+  auto tally_json = [](const Tally& y) {
+    return Json{{"genuine", y.g_n}, {"true_accept", y.g_true}, {"wrong_person", y.g_wrong},
+                {"false_reject", y.g_n - y.g_true}, {"genuine_min_self", y.g_min_self},
+                {"impostor", y.i_n}, {"false_accept", y.i_fa}, {"impostor_max", y.i_max}};
+  };
+  Json sweep = Json::array();
+  for (const double t : a.sweep) {
+    Json row{{"threshold", t}, {"all", tally_json(tally_at(t, false))}};
+    if (a.frontal) row["frontal"] = tally_json(tally_at(t, true));
+    sweep.push_back(row);
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!tmp.empty()) fs::remove_all(tmp);
 
@@ -270,6 +390,16 @@ int main(int argc, char** argv) {
                        {"best_score", {{"median", quantile(i_best, 0.5)}, {"p95", quantile(i_best, 0.95)},
                                        {"p99", quantile(i_best, 0.99)}, {"max", quantile(i_best, 1)}}}}},
          {"seconds", {{"total", secs}, {"synth", synth_s}}}};
+  if (!a.sweep.empty()) j["sweep"] = sweep;
+  if (a.frontal) {
+    int g_front = 0, i_front = 0;
+    for (const auto& o : out) (o.genuine ? g_front : i_front) += o.frontal ? 1 : 0;
+    j["frontal_rule"] = {{"rule", a.rule.describe()}, {"max_tilt_deg", a.rule.max_tilt_deg},
+                         {"max_nose_offset", a.rule.max_nose_offset}, {"enroll_most_frontal", a.enroll_most_frontal},
+                         {"persons_reenrolled", selection.persons_reenrolled},
+                         {"persons_without_frontal_photo", selection.persons_not_frontal},
+                         {"genuine_frontal", g_front}, {"other_frontal", i_front}};
+  }
   if (a.json) {
     std::cout << j.dump() << "\n";
   } else {
@@ -278,6 +408,33 @@ int main(int argc, char** argv) {
     for (int k = 0; k < a.worst && k < static_cast<int>(g_bad.size()); ++k)
       std::cout << "  " << g_bad[k]->presentation << " face " << g_bad[k]->frames_with_face << "/" << a.frames << " self "
                 << g_bad[k]->self << " best " << g_bad[k]->best_person << " " << g_bad[k]->best << "\n";
+    if (!a.sweep.empty()) {
+      std::cout << "threshold | genuine accepted (wrong person) | impostor false accepts";
+      if (a.frontal) std::cout << " || frontal: genuine accepted (wrong) | impostor false accepts";
+      std::cout << "\n";
+      for (const double t : a.sweep) {
+        const Tally y = tally_at(t, false);
+        std::cout << t << " | " << y.g_true << "/" << y.g_n << " (" << y.g_wrong << ") | " << y.i_fa << "/" << y.i_n;
+        if (a.frontal) {
+          const Tally f = tally_at(t, true);
+          std::cout << " || " << f.g_true << "/" << f.g_n << " (" << f.g_wrong << ") | " << f.i_fa << "/" << f.i_n;
+        }
+        std::cout << "\n";
+      }
+      if (a.frontal) {
+        const Tally f = tally_at(2, true), y = tally_at(2, false);
+        std::cout << "genuine self min: all " << y.g_min_self << ", frontal " << f.g_min_self << "; impostor best max: all "
+                  << y.i_max << ", frontal " << f.i_max << "\n";
+      }
+    }
+    if (a.frontal) {
+      std::cout << "probes outside the rule (" << a.rule.describe() << "):\n";
+      for (const auto& o : out)
+        if (!o.frontal)
+          std::cout << "  " << o.presentation << (o.genuine ? " genuine" : " impostor") << " tilt " << o.pose.tilt_deg
+                    << " nose " << o.pose.nose_offset << (o.pose.face_found ? "" : " (no face)") << " self " << o.self
+                    << " best " << o.best_person << " " << o.best << "\n";
+    }
     std::cout << "highest impostor:\n";
     for (int k = 0; k < a.worst && k < static_cast<int>(i_top.size()); ++k)
       std::cout << "  " << i_top[k]->presentation << " -> " << i_top[k]->best_person << " " << i_top[k]->best << "\n";
