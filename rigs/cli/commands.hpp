@@ -20,6 +20,7 @@ void add_devsim_command(CLI::App& app, int& exit_code);
 void add_display_command(CLI::App& app, int& exit_code);
 void add_platform_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
+void add_rig_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_fixtures_command(CLI::App& app, int& exit_code);
 void add_selftest_command(CLI::App& app, int& exit_code);

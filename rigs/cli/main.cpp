@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   gaterig::cli::add_fixtures_command(app, exit_code);
   gaterig::cli::add_platform_command(app, exit_code);
   gaterig::cli::add_probe_command(app, exit_code);
+  gaterig::cli::add_rig_command(app, exit_code);
   gaterig::cli::add_report_command(app, exit_code);
   gaterig::cli::add_selftest_command(app, exit_code);
   gaterig::cli::add_standard_command(app, exit_code);

@@ -163,8 +163,9 @@ Json Bench::check() {
 }
 
 std::string Bench::describe() const {
-  std::string s = sim_ ? "simulated bench on tcp 127.0.0.1:" + std::to_string(sim_->port()) : "bench";
-  for (const auto& [bus, link] : links_) s += (s.empty() ? "" : "; ") + bus;
+  std::string s = sim_ ? "simulated bench on tcp 127.0.0.1:" + std::to_string(sim_->port()) : "bench on";
+  if (!sim_)
+    for (const auto& [bus, link] : links_) s += (s.back() == 'n' ? " " : "; ") + bus;
   return s + " (light unit " + std::to_string(wiring_.light.unit) + ", lux unit " + std::to_string(wiring_.lux.unit) +
          ", relay unit " + std::to_string(wiring_.relay.unit) + " outlet " + std::to_string(outlet_) + ")";
 }

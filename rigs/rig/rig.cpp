@@ -134,9 +134,6 @@ void Rig::start() {
     parts_->wire_path = socket_path(description_.wiegand.path, "wiegand.sock");
     parts_->monitor_path = socket_path(description_.display.monitor_path, "monitor.sock");
 
-    parts_->fixtures = resolve_fixtures(description_.fixtures, options_.cache_dir, [] { return stop_requested(); });
-    LOG_INFO("rig", "fixtures: " << parts_->fixtures->dir.string() << " (" << parts_->fixtures->origin << ")");
-
     start_platform();
     LOG_INFO("rig", "platform on " << description_.platform.bind << ":" << parts_->platform->port());
 
@@ -150,6 +147,10 @@ void Rig::start() {
     display_ = display::make_display(dc, &timeline_, bench_ ? bench_->light_function() : std::function<BenchLight()>{});
 
     wiegand_ = std::make_unique<WiegandProbe>(description_.wiegand, parts_->wire_path, timeline_);
+
+    // After the instruments, so a bench that does not answer fails before a set is made.
+    parts_->fixtures = resolve_fixtures(description_.fixtures, options_.cache_dir, [] { return stop_requested(); });
+    LOG_INFO("rig", "fixtures: " << parts_->fixtures->dir.string() << " (" << parts_->fixtures->origin << ")");
 
     if (options_.enroll_before_terminal) {
       const auto r = enroll(enrolled_persons());

@@ -12,9 +12,9 @@
 //   rig.bench().power_cut(); rig.bench().power_on(); rig.terminal().wait_ready(60s);
 //   rig.stop();
 //
-// Start order: fixtures (a synthetic set may be made into the cache), platform (binds its port),
-// bench (the simulated one binds its Modbus port; the lux meter must answer), display (the
-// monitor link listens), Wiegand probe (binds the virtual wire / requests the GPIO lines),
+// Start order: platform (binds its port), bench (the simulated one binds its Modbus port; the
+// lux meter must answer), display (the monitor link listens), Wiegand probe (binds the virtual
+// wire / requests the GPIO lines), fixtures (a synthetic set may be made into the cache),
 // terminal (devsim: spawned, ready line, camera connected). A failure stops what was started and
 // throws, naming the resource. SIGINT/SIGTERM (core/stop_signal.hpp, where installed) ends the
 // waits of start() and wait_synced() promptly; the caller then stops the rig.

@@ -46,7 +46,7 @@ Json Rig::check() {
     device::HttpClient http({"127.0.0.1", parts_->platform->port()}, {1000ms, 2000ms, 3000ms});
     const auto r = http.request("GET", "/health", "", "");
     add("platform", what("platform"), r.ok() && r.status == 200,
-        r.ok() ? Json(r.body) : Json(std::string("GET /health: ") + to_string(r.failure)));
+        r.ok() ? Json::parse(r.body, nullptr, false) : Json(std::string("GET /health: ") + to_string(r.failure)));
   } else {
     add("platform", what("platform"), false, "not started");
   }
