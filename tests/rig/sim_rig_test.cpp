@@ -163,5 +163,27 @@ TEST_F(SimRig, AChildThatDiesIsAnEventAndStopLeavesNoChild) {
   EXPECT_TRUE(wait_kind(before, "rig.stopped", 0ms));
 }
 
+TEST_F(SimRig, ModeParamsAndRestartGoThroughTheAdminEndpoint) {
+  Rig& rig = start(false);
+  auto& t = rig.terminal();
+  EXPECT_EQ(t.mode(), "test");
+  EXPECT_FALSE(t.status()["params"].value("check_liveness", true));
+  t.set_mode("liveness");
+  EXPECT_EQ(t.mode(), "liveness");
+  EXPECT_TRUE(t.status()["params"].value("check_liveness", false));
+  EXPECT_THROW(t.set_mode("sleepy"), std::invalid_argument);
+  const auto id = t.identity();
+  EXPECT_FALSE(id.model.empty());
+  EXPECT_EQ(id.firmware_hash.size(), 64u);
+
+  auto& devsim = dynamic_cast<DevsimTerminal&>(t);
+  const int pid = devsim.pid();
+  const std::uint64_t before = rig.timeline().last_seq();
+  t.restart(60s);
+  EXPECT_EQ(devsim.pid(), pid);  // the devsim restarts in place, on the same data
+  EXPECT_TRUE(t.status()["params"].value("check_liveness", false));  // kept across the restart
+  EXPECT_TRUE(wait_kind(before, "terminal.ready", 0ms));
+}
+
 }  // namespace
 }  // namespace gaterig::rig
