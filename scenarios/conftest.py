@@ -6,7 +6,6 @@ trials other clauses ran instead of running their own), and the presentation tag
 The standard decides every verdict; nothing here compares a figure with a threshold.
 """
 import json
-import math
 import pathlib
 
 import pytest
@@ -66,11 +65,6 @@ def exactly(presentations, trials):
             j["id"] = f"{p.id}#{k + 1}"
             out.append(gaterig.Presentation(j))
     return out
-
-
-def repetitions(trials, presentations):
-    """Repetitions of `presentations` that give at least `trials` trials."""
-    return max(1, math.ceil(trials / max(1, len(presentations))))
 
 
 # ---- the set's presentations, with the manifest's tags ----------------------------------------

@@ -46,13 +46,6 @@ def outcome(person, cls, **kw):
     return o
 
 
-def test_repetitions_cover_the_planned_trials(kit):
-    assert kit.repetitions(299, list(range(12))) == 25
-    assert kit.repetitions(30, list(range(30))) == 1
-    assert kit.repetitions(5, []) == 5
-    assert kit.repetitions(1, list(range(7))) == 1
-
-
 def test_rates_leave_rig_errors_out_and_tally_by_person(kit):
     rows = [outcome("P1", "true_accept"), outcome("P1", "false_reject"), outcome("P2", "true_accept"),
             outcome("P2", "error")]
