@@ -89,15 +89,26 @@ void add_import(CLI::App& fixtures, int& exit_code) {
   cmd->add_option("--licence", o->licence, "terms of the photos, recorded in the manifest");
   cmd->add_option("--consent", o->consent, "how the volunteers consented, recorded in the manifest");
   cmd->add_flag("--replace", o->replace, "replace an existing set at --out");
-  cmd->callback([o, layout, cards, &exit_code] {
+  auto cooperative = std::make_shared<std::string>();
+  cmd->add_option("--cooperative", *cooperative,
+                  "MAX_TILT_DEG,MAX_NOSE_OFFSET (e.g. 10,0.18): probes outside this YuNet-landmark pose rule are "
+                  "left out and each enrolled person is enrolled with their most frontal photo "
+                  "(fixtures/frontal_rule.hpp); the rule is recorded in the set's source");
+  cmd->add_option("--models", o->models_dir, "--cooperative: folder with yunet-static.onnx (default: where the models are found)");
+  cmd->callback([o, layout, cards, cooperative, &exit_code] {
     guarded("import", exit_code, [&] {
       o->layout = *layout == "flat" ? fx::ImportLayout::flat : fx::ImportLayout::folders;
       o->card_format = card_format(*cards);
+      if (!cooperative->empty()) o->cooperative = fx::parse_cooperative_rule(*cooperative);
       const fx::ImportReport r = fx::import_tree(
           *o, [](const std::string& w) { std::cerr << "gaterig fixtures import: warning: " << w << "\n"; });
       std::cout << "imported " << (r.persons_enrolled + r.persons_impostor) << " persons (" << r.persons_enrolled
                 << " enrolled, " << r.persons_impostor << " impostors), " << r.enrollment_images
                 << " enrollment photos, " << r.probe_images << " probes into " << o->out.string() << "\n";
+      if (o->cooperative)
+        std::cout << "cooperative rule (" << o->cooperative->describe() << "): " << r.probes_not_cooperative
+                  << " probes outside it left out, " << r.persons_reenrolled
+                  << " persons re-enrolled with their most frontal photo\n";
       if (!r.warnings.empty()) std::cout << r.warnings.size() << " file(s) or folder(s) skipped: see the warnings above\n";
       return kOk;
     });
