@@ -94,6 +94,9 @@ void add_import(CLI::App& fixtures, int& exit_code) {
                   "MAX_TILT_DEG,MAX_NOSE_OFFSET (e.g. 10,0.18): probes outside this YuNet-landmark pose rule are "
                   "left out and each enrolled person is enrolled with their most frontal photo "
                   "(fixtures/frontal_rule.hpp); the rule is recorded in the set's source");
+  cmd->add_flag("--platform-formats", o->platform_formats,
+                "store photos that are neither JPEG nor PNG (PGM, BMP, TIFF) as PNG, pixel for pixel: a platform's "
+                "headImage takes only JPEG or PNG (the rig's own import does this)");
   cmd->add_option("--models", o->models_dir, "--cooperative: folder with yunet-static.onnx (default: where the models are found)");
   cmd->callback([o, layout, cards, cooperative, &exit_code] {
     guarded("import", exit_code, [&] {

@@ -2,6 +2,7 @@
 // naming file:line:key and what was expected.
 #include "rigs/rig/rig_description.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/crypto.hpp"
+#include "fixtures/variants/variant.hpp"
 
 namespace gaterig::rig {
 namespace {
@@ -214,17 +216,58 @@ TerminalWiring parse_terminal(const Config& t, std::string_view text, const std:
   return w;
 }
 
-FixturesSource parse_fixtures(const Config& t) {
-  t.reject_unknown({"set", "synth", "cache"});
+// [fixtures] cooperative = [MAX_TILT_DEG, MAX_NOSE_OFFSET]: numbers, integers or not, which
+// Config's typed getters do not mix; read from the document itself, errors through Config.
+void parse_cooperative(const Config& t, std::string_view text, const std::string& file, ImportParams& p) {
+  const toml::table root = toml::parse(text, std::string_view(file));
+  const toml::array* a = root.at_path("fixtures.cooperative").as_array();
+  auto bad = [&] {
+    t.fail("cooperative", "expected [MAX_TILT_DEG, MAX_NOSE_OFFSET], e.g. [10, 0.18] (tilt 0..90 deg, nose offset 0..1 "
+                          "eye distances; fixtures/frontal_rule.hpp)");
+  };
+  if (a == nullptr || a->size() != 2) bad();
+  const auto tilt = (*a)[0].value<double>();
+  const auto nose = (*a)[1].value<double>();
+  if (!tilt || !nose || !(*tilt > 0 && *tilt <= 90) || !(*nose > 0 && *nose <= 1)) bad();
+  p.cooperative = true;
+  p.max_tilt_deg = *tilt;
+  p.max_nose_offset = *nose;
+}
+
+FixturesSource parse_fixtures(const Config& t, std::string_view text, const std::string& file) {
+  t.reject_unknown({"set", "import", "synth", "cache", "cooperative", "enrolled_fraction", "seed", "cards", "variants",
+                    "variants_per_person"});
   FixturesSource f;
-  if (t.has("set") == t.has("synth"))
-    t.fail(t.has("set") ? "synth" : "set", "expected exactly one of set = \"folder\" or [fixtures.synth]");
+  const int sources = int(t.has("set")) + int(t.has("import")) + int(t.has("synth") && !t.has("import"));
+  if (sources != 1 || (t.has("set") && t.has("synth")))
+    t.fail(t.has("set") ? "set" : t.has("import") ? "import" : "synth",
+           "expected exactly one of set = \"folder\", import = \"folder\" (with [fixtures.synth] as its fallback) "
+           "or [fixtures.synth]");
+  if (!t.has("import"))
+    for (auto k : {"cooperative", "enrolled_fraction", "seed", "cards"})
+      if (t.has(k)) t.fail(k, "is an option of import = \"folder\" (a synthetic set has its own in [fixtures.synth])");
   if (t.has("set")) {
     f.set = t.resolve(t.get_string("set"));
     std::error_code ec;
     if (!std::filesystem::is_directory(f.set, ec))
       t.fail("set", "no such folder: " + f.set.string() + " (paths are relative to the rig file)");
-  } else {
+    for (auto k : {"variants", "variants_per_person"})
+      if (t.has(k)) t.fail(k, "a set folder is used as it is: make its variants with gaterig fixtures build");
+  }
+  if (t.has("import")) {
+    ImportParams p;
+    p.folder = t.resolve(t.get_string("import"));  // absent: the synthetic fallback, decided at start
+    if (t.has("cooperative")) parse_cooperative(t, text, file, p);
+    p.enrolled_fraction = t.get_double("enrolled_fraction", p.enrolled_fraction);
+    if (!(p.enrolled_fraction > 0 && p.enrolled_fraction < 1))
+      t.fail("enrolled_fraction", "expected a share of the persons strictly between 0 and 1 (the rest are impostors)");
+    const auto seed = t.get_int("seed", 1);
+    if (seed < 0) t.fail("seed", "expected an integer >= 0");
+    p.seed = static_cast<std::uint64_t>(seed);
+    p.cards = one_of(t, "cards", "wg26", {"wg26", "wg34"});
+    f.import = p;
+  }
+  if (t.has("synth")) {
     const Config s = t.table("synth");
     s.reject_unknown({"persons", "impostors", "samples", "seed", "cards"});
     SynthParams p;
@@ -238,6 +281,23 @@ FixturesSource parse_fixtures(const Config& t) {
     p.cards = one_of(s, "cards", "wg26", {"wg26", "wg34"});
     f.synth = p;
   }
+  if (t.has("variants")) {
+    const auto known = fixtures::variant_kinds();
+    for (const auto& k : t.get_strings("variants")) {
+      if (k == "all") {
+        for (const auto& v : known)
+          if (std::find(f.variants.begin(), f.variants.end(), v) == f.variants.end()) f.variants.push_back(v);
+        continue;
+      }
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        std::string list;
+        for (const auto& v : known) list += (list.empty() ? "" : ", ") + v;
+        t.fail("variants", "unknown kind \"" + k + "\" (known: " + list + ", or \"all\")");
+      }
+      if (std::find(f.variants.begin(), f.variants.end(), k) == f.variants.end()) f.variants.push_back(k);
+    }
+  }
+  f.variants_per_person = int_in(t, "variants_per_person", f.variants_per_person, 0, 100);
   if (t.has("cache")) f.cache = t.resolve(t.get_string("cache"));
   return f;
 }
@@ -300,7 +360,7 @@ RigDescription RigDescription::parse(std::string_view text, const std::filesyste
   }
   if (auto t = root.find_table("platform")) d.platform = parse_platform(*t);
   if (auto t = root.find_table("terminal")) d.terminal = parse_terminal(*t, text, file);
-  d.fixtures = parse_fixtures(root.table("fixtures"));
+  d.fixtures = parse_fixtures(root.table("fixtures"), text, file);
 
   // What only makes sense together.
   if (d.kind == "sim") {
@@ -364,10 +424,22 @@ std::ostream& operator<<(std::ostream& os, const RigDescription& d) {
      << (d.platform.config.empty() ? "" : " config " + d.platform.config.string()) << "\n";
   os << "  terminal  " << d.terminal.kind << " mode " << d.terminal.mode
      << (d.terminal.kind == "devsim" ? " profile " + d.terminal.profile : " at " + d.terminal.address) << "\n";
-  os << "  fixtures  "
-     << (d.fixtures.synth ? "synthetic " + std::to_string(d.fixtures.synth->persons) + "+" +
-                                std::to_string(d.fixtures.synth->impostors) + " persons"
-                          : d.fixtures.set.string());
+  const auto& f = d.fixtures;
+  auto synth_text = [](const SynthParams& p) {
+    return "synthetic " + std::to_string(p.persons) + "+" + std::to_string(p.impostors) + " persons";
+  };
+  os << "  fixtures  ";
+  if (f.import) {
+    os << "import " << f.import->folder.string();
+    if (f.import->cooperative) os << " cooperative " << f.import->max_tilt_deg << "," << f.import->max_nose_offset;
+    os << " (absent: " << synth_text(f.synth.value_or(SynthParams{})) << ")";
+  } else {
+    os << (f.synth ? synth_text(*f.synth) : f.set.string());
+  }
+  if (!f.variants.empty()) {
+    os << ", variants";
+    for (const auto& v : f.variants) os << " " << v;
+  }
   return os;
 }
 

@@ -103,10 +103,24 @@ struct SynthParams {
   std::string cards = "wg26";
 };
 
+// A lab's photo folder imported once into the cache (fixtures/import.hpp): the certification set.
+struct ImportParams {
+  std::filesystem::path folder;       // relative to the rig file; may be absent at load (then the fallback)
+  bool cooperative = false;           // the landmark pose rule (fixtures/frontal_rule.hpp)
+  double max_tilt_deg = 10.0, max_nose_offset = 0.18;
+  double enrolled_fraction = 0.75;
+  std::uint64_t seed = 1;
+  std::string cards = "wg26";
+};
+
 struct FixturesSource {
-  std::filesystem::path set;         // an existing set folder, or
-  std::optional<SynthParams> synth;  // a synthetic set made once into the cache
-  std::filesystem::path cache;       // where synthetic sets are kept; empty: the default cache
+  std::filesystem::path set;            // an existing set folder, or
+  std::optional<ImportParams> import;   // a lab's folder imported into the cache, or
+  std::optional<SynthParams> synth;     // a synthetic set made once into the cache (with `import`:
+                                        // the fallback when its folder is absent; default SynthParams)
+  std::vector<std::string> variants;    // fixtures build kinds made into the cached set (import, synth)
+  int variants_per_person = 2;          // source probes per person and kind (0: every probe)
+  std::filesystem::path cache;          // where made sets are kept; empty: the default cache
 };
 
 struct RigDescription {
