@@ -44,6 +44,7 @@ struct CertifyArgs {
   bool resume = false;
   bool json = false;
   std::vector<std::string> pytest_args;
+  std::string key;                  // the lab's Ed25519 key for the report (gaterig report keygen)
   bool has_report_command = false;  // `gaterig report` is built in (reports/report)
 };
 
@@ -418,8 +419,10 @@ int run_certify(const CertifyArgs& a, const std::string& command_line) {
     const fs::path dir = out / "report";
     std::error_code ec;
     fs::remove_all(dir, ec);  // our own output of an earlier run: `report build` wants it empty
-    Session report({own_executable().string(), "report", "build", "--results", results_path.string(), "--out", dir.string()},
-                   env, out / "report.log");
+    std::vector<std::string> build_args{own_executable().string(), "report", "build", "--results",
+                                        results_path.string(), "--out", dir.string()};
+    if (!a.key.empty()) build_args.insert(build_args.end(), {"--key", a.key});
+    Session report(build_args, env, out / "report.log");
     if (!report.wait(300s)) report_problem = "gaterig report build did not finish within 300 s";
     else if (report.exit_code() != 0)
       report_problem = "gaterig report build failed (exit " + std::to_string(report.exit_code()) + "), see " + (out / "report.log").string();
@@ -443,7 +446,10 @@ int run_certify(const CertifyArgs& a, const std::string& command_line) {
     return code;
   }
   if (results) print_verdicts(*results, results_path);
-  if (report_dir) std::cout << "report in " << report_dir->string() << "\n";
+  if (report_dir)
+    std::cout << "report in " << report_dir->string()
+              << (a.key.empty() ? " (unsigned: pass --key LAB.key, made by `gaterig report keygen`, to sign it)" : " (signed)")
+              << "\n";
   if (!report_problem.empty()) std::cerr << "gaterig certify: " << report_problem << "\n";
   if (!results || session_error || (pytest_code != 0 && pytest_code != 1 && !forwarded)) {
     std::ifstream in(log);
@@ -474,6 +480,7 @@ void add_certify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--profile", a->profile, "sim rig: the devsim profile(s) of the simulated terminal (e.g. no-mask,slow)");
   cmd->add_option("--dut", a->dut, "real rig: a label for the device under test");
   cmd->add_option("--seed", a->seed, "the seed of every trial plan")->capture_default_str();
+  cmd->add_option("--key", a->key, "the lab's Ed25519 private key: the report is signed with it")->check(CLI::ExistingFile);
   cmd->add_flag("--quick", a->quick, "a smoke run with fewer trials (verdicts by the quick rule)");
   cmd->add_flag("--resume", a->resume, "continue the interrupted run in --out (finished tests are not repeated)");
   cmd->add_flag("--json", a->json, "print one JSON summary on stdout (schema gaterig.certify/1), no progress");
