@@ -64,7 +64,18 @@ for p in "${profiles[@]}"; do
   rig_used="$rig"
   if [[ "$p" == "small-store" ]]; then
     rig_used="$dir/rig-small-store.toml"
-    { cat "$rig"; printf '\n[terminal.devsim.degraded]\nsmall_store_faces = 100\nsmall_store_records = 500\n'; } > "$rig_used"
+    # The copy lives elsewhere: paths relative to the original rig file are made absolute.
+    /usr/bin/python3 - "$rig" "$rig_used" <<'PY'
+import os, re, sys
+src, dst = sys.argv[1], sys.argv[2]
+base = os.path.dirname(os.path.abspath(src))
+out = []
+for line in open(src):
+    m = re.match(r'^(\s*(?:set|config|path|cache|monitor_path)\s*=\s*")([^"/][^"]*)(".*)$', line)
+    out.append(f"{m.group(1)}{os.path.join(base, m.group(2))}{m.group(3)}\n" if m else line)
+out.append("\n[terminal.devsim.degraded]\nsmall_store_faces = 100\nsmall_store_records = 500\n")
+open(dst, "w").write("".join(out))
+PY
   fi
   args=(certify --rig "$rig_used" --profile "$p" --out "$dir" --json $quick)
   if [[ "$p" != "compliant" && $all_clauses -eq 0 && -n "${clause_of[$p]}" ]]; then
