@@ -18,6 +18,7 @@
 #include "fixtures/set_identity.hpp"
 #include "fixtures/set_synth.hpp"
 #include "fixtures/synthetic/selection.hpp"
+#include "rigs/rig/gaterig_executable.hpp"
 
 namespace gaterig::rig {
 namespace fs = std::filesystem;
@@ -47,9 +48,27 @@ std::string versioned_key(const std::string& key) {
   return out;
 }
 
+// YuNet's folder as the simulated terminal finds it: the rig may run inside python3 or a test binary
+// in any working directory, so the gaterig it starts (its build tree is inside the repo) is asked too.
+fs::path yunet_dir() {
+  fs::path dir = fixtures::find_face_models().yunet_dir();
+  if (!dir.empty()) return dir;
+  fs::path exe;
+  try {
+    exe = find_gaterig_executable().path;
+  } catch (const std::exception&) {
+    return dir;
+  }
+  for (fs::path p = exe.parent_path(); !p.empty(); p = p.parent_path()) {
+    dir = fixtures::find_face_models(p).yunet_dir();
+    if (!dir.empty() || p == p.root_path()) break;
+  }
+  return dir;
+}
+
 // The detector decides the rule's landmarks and where masks and helmets go: another model, another set.
 std::string detector_model_identity() {
-  const fs::path dir = fixtures::find_face_models().yunet_dir();
+  const fs::path dir = yunet_dir();
   if (dir.empty()) return "haar";
   return "yunet " + file_sha256(dir / "yunet-static.onnx");
 }
@@ -135,7 +154,7 @@ bool make_once(const fs::path& dir, const FixturesSource& source, std::uint64_t 
       b.per_person = source.variants_per_person;
       b.seed = variant_seed;
       b.jobs = 2;  // the machine's share (STYLE: never more than two)
-      b.models_dir = fixtures::find_face_models().yunet_dir();
+      b.models_dir = yunet_dir();
       b.stop = stop;
       b.progress_out = &std::cerr;
       b.progress_interactive = ::isatty(2) == 1;
@@ -214,7 +233,8 @@ ResolvedFixtures resolve_import(const ImportParams& p, const FixturesSource& sou
         o.seed = p.seed;
         o.enrolled_fraction = p.enrolled_fraction;
         o.card_format = *fixtures::parse_wiegand_format(p.cards);
-        o.platform_formats = true;  // the rig enrolls through its platform: headImage is JPEG or PNG
+        o.platform_formats = true;
+        o.models_dir = yunet_dir();  // the rig enrolls through its platform: headImage is JPEG or PNG
         if (p.cooperative) o.cooperative = fixtures::FrontalRule{p.max_tilt_deg, p.max_nose_offset};
         const auto r = fixtures::import_tree(o, [](const std::string& w) { LOG_WARN("rig", "fixtures: import: " << w); });
         LOG_INFO("rig", "fixtures: imported " << r.persons_enrolled << " enrolled + " << r.persons_impostor
