@@ -5,14 +5,14 @@
 # `gaterig devsim --list-profiles`). Exit 0 when both hold, 1 when not, 2 on usage errors.
 #
 #   tools/certify_matrix.sh --gaterig build/gaterig [--rig rigs/sim.toml] [--out out/matrix]
-#                           [--full] [--all-clauses] [--profiles compliant,slow,...]
+#                           [--full] [--all-clauses] [--profiles compliant,slow,...] [--no-run]
 #
 # By default a run is --quick; the compliant profile runs every clause, a degraded profile only
 # its own clause's scenarios (-k jx_aNN), which keeps the matrix to minutes. --all-clauses runs
 # every clause for every profile (shows what else a degradation breaks); --full drops --quick.
 # small-store keeps 2,000 faces / 20,000 records, more than a quick run enrolls: its row runs with
 # the capacities scaled below the quick figures ([terminal.devsim.degraded] small_store_*), and
-# the matrix says so.
+# the matrix says so. --no-run prints the matrix of the results already in --out.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +22,7 @@ out="out/matrix"
 quick="--quick"
 all_clauses=0
 only=""
+run=1
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [[ $# -gt 0 ]]; do
@@ -32,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --full) quick=""; shift ;;
     --all-clauses) all_clauses=1; shift ;;
     --profiles) only="$2"; shift 2 ;;
+    --no-run) run=0; shift ;;
     -h|--help) usage ;;
     *) echo "certify_matrix: unknown argument $1" >&2; usage ;;
   esac
@@ -59,6 +61,7 @@ done
 keyword() { local c=${1#JX-}; local letter=${c%%.*} n=${c#*.}; printf 'jx_%s%02d' "${letter,,}" "$n"; }
 
 for p in "${profiles[@]}"; do
+  [[ $run -eq 1 ]] || break
   dir="$out/$p"
   mkdir -p "$dir"
   rig_used="$rig"
