@@ -48,6 +48,9 @@ struct WiegandOutConfig {
   // Cards from a fixtures set (its manifest's persons: id_number -> card); persons not in it get
   // the derived card (wiegand_out.hpp).
   std::filesystem::path cards_from;
+  // A real terminal times its Wiegand pulses in hardware; the simulation raises the sending thread
+  // to SCHED_FIFO for the length of each frame (when permitted) so load cannot stretch a pulse.
+  bool realtime = true;
 };
 
 struct ScreenRegion {

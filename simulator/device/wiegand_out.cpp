@@ -1,6 +1,13 @@
 #include "simulator/device/wiegand_out.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <cstring>
 #include <stdexcept>
+
+#include "core/log.hpp"
 
 #include "core/crypto.hpp"
 #include "fixtures/manifest.hpp"
@@ -12,6 +19,42 @@
 #endif
 
 namespace gaterig::device {
+
+namespace {
+
+// SCHED_FIFO on the calling thread for one frame, the thread's own policy back afterwards. Only
+// for the frame: the thread that decides also runs face inference, and a real-time thread busy
+// with inference would starve everything else on the machine. The transmitter sleeps between
+// edges and spins only the last 200 µs before each, so a frame costs little CPU at this priority.
+// No mlockall: it is process-wide (models, gallery, queue), and the few pages the send path
+// touches are hot already.
+class RealtimeFrame {
+ public:
+  explicit RealtimeFrame(bool wanted) {
+    if (!wanted || ::pthread_getschedparam(::pthread_self(), &policy_, &param_) != 0) return;
+    if (policy_ == SCHED_FIFO || policy_ == SCHED_RR) return;  // already real-time: leave it
+    const std::string why = wiegand::request_realtime_priority(kPriority);
+    raised_ = why.empty();
+    static std::atomic<bool> told{false};
+    if (!raised_ && !told.exchange(true))
+      LOG_WARN("devsim", "wiegand: " << why << " (needs CAP_SYS_NICE); pulses may stretch under load");
+    else if (raised_ && !told.exchange(true))
+      LOG_INFO("devsim", "wiegand: frames sent at SCHED_FIFO priority " << kPriority);
+  }
+  ~RealtimeFrame() {
+    if (raised_) ::pthread_setschedparam(::pthread_self(), policy_, &param_);
+  }
+  RealtimeFrame(const RealtimeFrame&) = delete;
+  RealtimeFrame& operator=(const RealtimeFrame&) = delete;
+
+ private:
+  static constexpr int kPriority = 50;
+  int policy_ = SCHED_OTHER;
+  sched_param param_{};
+  bool raised_ = false;
+};
+
+}  // namespace
 
 std::ostream& operator<<(std::ostream& os, const GateCard& c) { return os << c.facility << ":" << c.number; }
 
@@ -80,6 +123,7 @@ GateOutput WiegandOut::send(const GateCard& card, MonoNs start) {
   GateOutput out;
   out.card = card;
   out.bits = gate_frame_bits(out.card, config_.format, bad_parity_, wrong_format_);
+  const RealtimeFrame realtime(config_.realtime);
   out.report = transmitter_.send(out.bits, start);
   return out;
 }
