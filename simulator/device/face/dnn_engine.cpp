@@ -143,7 +143,7 @@ class DnnEngine final : public FaceEngine {
         const GallerySearch s = gallery_.search(embedder_.embed(frame, *face));
         if (s.best) a.best = Match{s.best->person, s.best->similarity};
         if (s.runner_up) a.runner_up = Match{s.runner_up->person, s.runner_up->similarity};
-        a.matched = s.best && s.best->similarity >= config_.match_threshold;
+        a.matched = s.best && s.best->similarity >= std::min(config_.match_threshold, config_.match_threshold_ceiling);
       }
     }
     a.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);

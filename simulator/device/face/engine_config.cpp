@@ -40,9 +40,9 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
 }
 
 void apply_face_profile(FaceEngineConfig& c, std::string_view p) {
-  if (p == "loose") c.match_threshold = 0.3, c.lbph_max_distance *= 1.5;
-  else if (p == "no-liveness") c.check_liveness = false;
-  else if (p == "no-helmet") c.check_helmet = false;
+  if (p == "loose") c.match_threshold = c.match_threshold_ceiling = 0.3, c.lbph_max_distance *= 1.5;
+  else if (p == "no-liveness") c.check_liveness = false, c.liveness_removed = true;
+  else if (p == "no-helmet") c.check_helmet = false, c.helmet_removed = true;
   else if (p == "no-mask") c.match_masked = false;
   else if (p == "light-sensitive") c.exposure_min = 70, c.exposure_max = 180;
   else if (p == "small-store") c.capacity = 100;

@@ -43,7 +43,15 @@ struct FaceEngineConfig {
   bool liveness_use_model = true;
   double liveness_tone_low_min = 999;     // print tonal floor cue: off by default (see README.md)
 
-  // Reads a [device.face] style table; unknown keys are errors naming the key.
+  // What a degraded profile removed, set only by apply_face_profile, never by a file or /params:
+  // a vendor who lowered a spec does not let a remote parameter restore it. check_liveness,
+  // check_helmet and match_threshold stay what the terminal REPORTS (it claims to comply); these
+  // decide what it does.
+  bool liveness_removed = false;                // no-liveness: no liveness check whatever check_liveness says
+  bool helmet_removed = false;                  // no-helmet
+  double match_threshold_ceiling = 1.0;         // loose: the dnn threshold in effect is at most this
+
+    // Reads a [device.face] style table; unknown keys are errors naming the key.
   static FaceEngineConfig from(const Config& table);
 };
 

@@ -39,19 +39,19 @@ std::optional<fixtures::DetectedFace> check_frame(const cv::Mat& bgr, const std:
   a.exposure = face_exposure(bgr, f);
   a.refusal = Refusal::none;
 
-  if (c.check_mask) {
+  if (c.check_mask || !c.match_masked) {  // no-mask must see the mask it refuses, whatever check_mask says
     const MaskMeasure m = measure_mask(bgr, f);
     a.mask.checked = m.measurable;
     a.mask.score = m.delta_e / (1.0 + m.lower_spread);
     a.mask.present = m.measurable && a.mask.score >= c.mask_threshold;
   }
-  if (c.check_helmet) {
+  if (c.check_helmet && !c.helmet_removed) {
     const HelmetMeasure h = measure_helmet(bgr, f);
     a.helmet.checked = h.measurable;
     a.helmet.score = h.score();
     a.helmet.present = h.measurable && a.helmet.score >= c.helmet_threshold;
   }
-  if (c.check_liveness) {
+  if (c.check_liveness && !c.liveness_removed) {
     Liveness& l = a.liveness;
     l.checked = true;
     const FrameEdges e = measure_frame_edges(bgr, f);
