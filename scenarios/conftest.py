@@ -305,36 +305,3 @@ def record_count(clause, name, value, out_of):
     """An exact count (lost passes, malformed frames) and how many items were examined to find
     it: a count over nothing examined is NOT TESTED, not PASS."""
     return clause.record_count(name, int(value), examined=int(out_of))
-
-
-# ---- the terminal's admin interface, for what the rig's Terminal does not offer yet -----------
-
-class TerminalAdmin:
-    """The terminal's remote-management endpoint as the terminal announced it (terminal.ready
-    {admin_port}) on the rig's timeline: the soak (POST /soak) and the firmware image (POST
-    /firmware) of the simulated terminal, which rigs/rig's Terminal does not bind. None when the
-    terminal announced no admin endpoint (an external terminal without one)."""
-
-    def __init__(self, host, port):
-        self.base = f"http://{host}:{port}"
-
-    @classmethod
-    def of(cls, rig):
-        ready = rig.events(kind="terminal.ready")
-        port = ready[-1]["payload"].get("admin_port") if ready else None
-        return cls("127.0.0.1", port) if port else None
-
-    def call(self, method, path, body=None, timeout_s=600.0):
-        import urllib.error
-        import urllib.request
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout_s) as reply:
-                return json.loads(reply.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            raise ValueError(f"{method} {path}: HTTP {e.code}: {e.read()[:300]!r}") from None
-        except (urllib.error.URLError, OSError) as e:
-            import gaterig
-            raise gaterig.RigError(f"terminal admin {self.base}{path}: {e}") from None

@@ -167,6 +167,28 @@ void bind_rig(py::module_& m) {
       .def("wait_ready", [](rg::Terminal& t, double timeout_s) { return t.wait_ready(ms_of_s(timeout_s)); },
            py::arg("timeout_s") = 120.0, long_call())
       .def("request_sync", &rg::Terminal::request_sync, long_call())
+      .def("soak",
+           [](rg::Terminal& t, std::size_t passes, std::optional<std::string> person, double timeout_s) {
+             return t.soak(passes, person, ms_of_s(timeout_s));
+           },
+           py::arg("passes"), py::arg("person") = py::none(), py::arg("timeout_s") = 600.0, long_call(),
+           "The terminal makes `passes` passes itself (not through the camera), of `person` (a fixture person id; "
+           "None: it picks enrolled workers); returns its account {stored, refused, lost, ...}.")
+      .def("update_firmware",
+           [](rg::Terminal& t, const std::string& image_path, const std::string& version) {
+             return t.update_firmware(image_path, version);
+           },
+           py::arg("image_path"), py::arg("version"), long_call(),
+           "Sends a firmware image (with its SHA-256), installed at the next start: restart() to install it.")
+      .def("set_access_windows",
+           [](rg::Terminal& t, const py::object& windows) {
+             const auto rules = rg::AccessWindowRule::from_json(from_python(windows));
+             py::gil_scoped_release release;
+             return t.set_access_windows(rules);
+           },
+           py::arg("windows"),
+           "Replaces the pass-time windows: [{\"person\": fixture person id, \"from\": \"HH:MM\", \"to\": \"HH:MM\"}] "
+           "(UTC+8 civil time; to < from wraps past midnight); [] lets everyone pass at any time.")
       .def("__str__", &rg::Terminal::describe);
 
   py::class_<rg::ResolvedFixtures>(m, "FixtureSet", "The rig's image set.")

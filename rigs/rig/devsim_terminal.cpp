@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "rigs/rig/stop_wait.hpp"
 #include "simulator/device/http_client.hpp"
@@ -294,6 +295,25 @@ Json DevsimTerminal::admin(const std::string& method, const std::string& path, c
 Json DevsimTerminal::status() { return admin("GET", "/status", nullptr, 10s); }
 Json DevsimTerminal::firmware() { return admin("GET", "/firmware", nullptr, 10s); }
 Json DevsimTerminal::set_params(const Json& params) { return admin("PUT", "/params", &params, 10s); }
+
+Json DevsimTerminal::soak(std::size_t passes, const std::optional<std::string>& person,
+                          std::chrono::milliseconds timeout) {
+  Json body{{"passes", passes}};
+  if (person && !person->empty()) body["person"] = id_number_of(*person);
+  return admin("POST", "/soak", &body, timeout);
+}
+
+Json DevsimTerminal::update_firmware(const std::filesystem::path& image, const std::string& version) {
+  std::ifstream in(image, std::ios::binary);
+  if (!in) throw std::invalid_argument("firmware image " + image.string() + ": cannot be read");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::invalid_argument("firmware image " + image.string() + ": read failed");
+  const Json body{{"version", version}, {"sha256", crypto::sha256_hex(bytes)},
+                  {"image_base64", crypto::base64_encode(bytes)}};
+  Json reply = admin("POST", "/firmware", &body, 60s);
+  publish("terminal.firmware", Json{{"staged", version}, {"bytes", bytes.size()}, {"sha256", body["sha256"]}});
+  return reply;
+}
 
 bool DevsimTerminal::request_sync() {
   admin("POST", "/sync", nullptr, 300s);

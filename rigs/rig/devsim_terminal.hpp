@@ -2,7 +2,7 @@
 // The simulated terminal as a child process, like a real terminal on the bench: `gaterig devsim`
 // with a config the rig writes into its work dir. Powered on = the process runs; its ready line
 // (JSON on stdout) says it is up and where its admin endpoint is (GET /status, /firmware,
-// PUT /params, POST /sync, POST /restart; simulator/device/terminal_admin.hpp). A power cut is
+// PUT /params, POST /sync, POST /restart, POST /soak, POST /firmware; simulator/device/terminal_admin.hpp). A power cut is
 // kill -9; power on starts it again on the same data dir. A child that dies on its own is a rig
 // event (terminal.power {on:false, how:"died"}), never a crash of the rig.
 //
@@ -49,6 +49,8 @@ class DevsimTerminal final : public Terminal {
   TerminalIdentity identity() override;
   bool request_sync() override;
   std::string describe() const override;
+  Json soak(std::size_t passes, const std::optional<std::string>& person, std::chrono::milliseconds timeout) override;
+  Json update_firmware(const std::filesystem::path& image, const std::string& version) override;
 
   int pid() const;                 // -1 when not running
   Json ready_line() const;         // the last ready line (empty object before one)

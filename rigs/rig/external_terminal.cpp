@@ -117,4 +117,14 @@ std::string ExternalTerminal::describe() const {
          (host_.empty() ? std::string(", no admin endpoint") : ", admin http://" + host_ + ":" + std::to_string(port_));
 }
 
+Json ExternalTerminal::soak(std::size_t, const std::optional<std::string>&, std::chrono::milliseconds) {
+  throw TerminalError("soak (passes made by the terminal itself): not supported by this terminal (" + describe() +
+                      "); only the simulated terminal has POST /soak");
+}
+
+Json ExternalTerminal::update_firmware(const std::filesystem::path&, const std::string&) {
+  throw TerminalError("firmware update: not supported by this terminal (" + describe() +
+                      "); a vendor's OTA needs a driver of its own");
+}
+
 }  // namespace gaterig::rig

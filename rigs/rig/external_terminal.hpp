@@ -31,6 +31,9 @@ class ExternalTerminal final : public Terminal {
   TerminalIdentity identity() override;
   bool request_sync() override;
   std::string describe() const override;
+  // Neither is in the devsim admin dialect a real terminal is read through: TerminalError.
+  Json soak(std::size_t passes, const std::optional<std::string>& person, std::chrono::milliseconds timeout) override;
+  Json update_firmware(const std::filesystem::path& image, const std::string& version) override;
 
  private:
   Json admin(const std::string& method, const std::string& path, const Json* body);

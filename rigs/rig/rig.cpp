@@ -114,6 +114,11 @@ void Rig::start_terminal() {
     terminal_ = std::make_unique<ExternalTerminal>(tw.address, tw.admin, tw.mode, ready_timeout, timeline_, relay);
   }
   if (bench_) bench_->on_terminal_power([t = terminal_.get()](bool on) { t->supply_changed(on); });
+  // Calls that name persons (windows, a soak) take the set's ids; the terminal knows ID numbers.
+  terminal_->set_person_lookup([this](const std::string& person) {
+    const auto* p = fixture_set().find_person(person);
+    return p ? p->id_number : std::string();
+  });
   terminal_->start();
   // The simulated camera must be looking before the first presentation, or it is missed.
   if (auto* monitor = dynamic_cast<display::MonitorDisplay*>(display_.get()); monitor && tw.kind == "devsim") {

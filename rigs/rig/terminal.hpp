@@ -8,11 +8,14 @@
 // terminal.ready {pid, admin_port, enrolled, enroll_failures, identity, profile, engine},
 // terminal.mode {mode}.
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/event.hpp"
 
@@ -31,8 +34,20 @@ class TerminalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A pass-time window of one person: the terminal admits them only from `from` to `to` (civil
+// time "HH:MM" at the terminal's UTC offset; to < from wraps past midnight).
+struct AccessWindowRule {
+  std::string person;  // a fixture person id (the rig maps it to the ID number) or an ID number
+  std::string from, to;
+  // [{"person", "from", "to"}]; std::invalid_argument naming the item and field.
+  static std::vector<AccessWindowRule> from_json(const Json& windows);
+};
+
 class Terminal {
  public:
+  // Fixture person id -> ID number (the rig knows the set); empty when the id is unknown.
+  using PersonLookup = std::function<std::string(const std::string& person)>;
+
   // How the rig switches the terminal's supply (the relay outlet). Empty: the driver does it
   // itself (devsim without a bench) or cannot (external without a relay).
   using PowerSwitch = std::function<void(bool on)>;
@@ -66,6 +81,27 @@ class Terminal {
   // Returns false when the terminal has no such command.
   virtual bool request_sync() = 0;
   virtual std::string describe() const = 0;
+
+  // Makes `passes` passes itself, not through the camera (a record-store soak: JX-A.1's 100,000
+  // records), of `person` (fixture id or ID number; empty: the terminal picks enrolled workers).
+  // Returns the terminal's account {stored, refused, lost, ...}. TerminalError when it cannot.
+  virtual Json soak(std::size_t passes, const std::optional<std::string>& person,
+                    std::chrono::milliseconds timeout) = 0;
+  // Sends a firmware image (its SHA-256 alongside) to be installed at the next start; returns the
+  // terminal's staging reply. Reads the file here: std::invalid_argument naming it when unreadable.
+  virtual Json update_firmware(const std::filesystem::path& image, const std::string& version) = 0;
+
+  // Replaces the terminal's pass-time windows (an empty list: everyone at any time). Persons are
+  // mapped to ID numbers here; sent as the parameter "windows" (PUT /params). Returns the params.
+  Json set_access_windows(const std::vector<AccessWindowRule>& windows);
+
+  void set_person_lookup(PersonLookup lookup) { person_lookup_ = std::move(lookup); }
+  // The ID number of a fixture person id (an ID number passes as it is); std::invalid_argument
+  // naming it when it is neither.
+  std::string id_number_of(const std::string& person) const;
+
+ private:
+  PersonLookup person_lookup_;
 };
 
 }  // namespace gaterig::rig

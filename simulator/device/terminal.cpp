@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -407,6 +408,48 @@ void Terminal::load_params() {
   }
 }
 
+namespace {
+
+// The pass-time windows set remotely, in the shape of [[devsim.policy.windows]]: they replace the
+// config file's (an empty list: everyone may pass at any time).
+std::vector<AccessWindow> windows_param(const Json& list) {
+  if (!list.is_array()) throw std::invalid_argument("params.windows: expected a list of {person|group, from, to}");
+  std::vector<AccessWindow> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Json& w = list[i];
+    const std::string at = "params.windows[" + std::to_string(i) + "]";
+    if (!w.is_object()) throw std::invalid_argument(at + ": expected {person|group, from, to}");
+    for (const auto& [key, value] : w.items()) {
+      if (key != "person" && key != "group" && key != "from" && key != "to")
+        throw std::invalid_argument(at + "." + key + ": unknown (expected person or group, from, to)");
+      if (!value.is_string()) throw std::invalid_argument(at + "." + key + ": expected text");
+    }
+    AccessWindow a;
+    a.person = w.value("person", "");
+    a.group = w.value("group", "");
+    if (a.person.empty() == a.group.empty())
+      throw std::invalid_argument(at + ": expected exactly one of person (ID number) or group (team)");
+    for (const char* key : {"from", "to"}) {
+      if (!w.contains(key)) throw std::invalid_argument(at + "." + key + ": missing (HH:MM)");
+      try {
+        (std::string_view(key) == "from" ? a.from_minute : a.to_minute) = parse_time_of_day(w[key].get<std::string>());
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(at + "." + key + ": " + e.what());
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::string time_of_day(int minute) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60 % 24, minute % 60);
+  return buf;
+}
+
+}  // namespace
+
 void Terminal::apply_params_locked(const Json& p) {
   if (!p.is_object()) throw std::invalid_argument("params: expected a JSON object");
   FaceEngineConfig face = engine_ ? engine_->config() : config_.face;
@@ -441,11 +484,13 @@ void Terminal::apply_params_locked(const Json& p) {
       const double ms = number("decision_delay_ms");
       if (ms < 0 || ms > 60'000) throw std::invalid_argument("params.decision_delay_ms: expected 0..60000");
       delay_ns = static_cast<std::int64_t>(ms * 1e6 + 0.5);
+    } else if (key == "windows") {
+      rules.windows = windows_param(value);
     } else {
       throw std::invalid_argument("params." + key +
                                   ": unknown (known: match_threshold, repeat_window_s, helmet_required, "
                                   "check_liveness, check_helmet, check_mask, mask_policy, direction, "
-                                  "decision_delay_ms)");
+                                  "decision_delay_ms, windows)");
     }
   }
   if (engine_) engine_->reconfigure(face);
@@ -465,13 +510,20 @@ Json Terminal::set_params(const Json& p) {
     out << params_.dump();
   }
   std::filesystem::rename(file.string() + ".tmp", file);
-  LOG_INFO("devsim", "parameters changed remotely: " << p.dump());
+  LOG_INFO("devsim", "parameters changed remotely: " << mask_ids_in(p.dump()));
   return params_;
 }
 
 Json Terminal::params() const {
   const FaceEngineConfig face = engine_->config();
   const PolicyRules rules = policy_.rules();
+  Json windows = Json::array();
+  for (const auto& w : rules.windows) {
+    Json j{{"from", time_of_day(w.from_minute)}, {"to", time_of_day(w.to_minute)}};
+    if (!w.person.empty()) j["person"] = mask_id(w.person);
+    else j["group"] = w.group;
+    windows.push_back(std::move(j));
+  }
   std::lock_guard lock(mu_);
   return Json{{"match_threshold", face.match_threshold},
               {"repeat_window_s", static_cast<double>(rules.repeat_window.count()) / 1000.0},
@@ -482,7 +534,9 @@ Json Terminal::params() const {
               {"mask_policy", rules.deny_masked ? "deny" : "allow"},
               {"direction", config_.policy.direction == Direction::in ? "in" : "out"},
               {"decision_delay_ms", static_cast<double>(decision_delay_ns_.load()) / 1e6},
-              {"changed_remotely", params_}};
+              {"windows", windows},
+              // ID numbers only masked outside the terminal's own store (status goes into logs).
+              {"changed_remotely", Json::parse(mask_ids_in(params_.dump()))}};
 }
 
 // ---- reports ------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
+
+#include "core/resident_id.hpp"
 #include "probes/wiegand/frame.hpp"
 #include "rigs/rig/devsim_terminal.hpp"
 #include "rigs/rig/rig.hpp"
@@ -185,6 +188,41 @@ TEST_F(SimRig, ModeParamsAndRestartGoThroughTheAdminEndpoint) {
   EXPECT_EQ(devsim.pid(), pid);  // the devsim restarts in place, on the same data
   EXPECT_TRUE(t.status()["params"].value("check_liveness", false));  // kept across the restart
   EXPECT_TRUE(wait_kind(before, "terminal.ready", 0ms));
+}
+
+TEST_F(SimRig, WindowsSoakAndFirmwareNamePersonsByTheirSetIds) {
+  Rig& rig = start(true);
+  auto& t = rig.terminal();
+  const auto persons = rig.enrolled_persons();
+  ASSERT_FALSE(persons.empty());
+  const auto& p = persons.front();
+
+  // Windows: the set's id becomes the ID number the terminal knows; status shows it masked.
+  Json params = t.set_access_windows({{p.id, "06:00", "20:30"}});
+  ASSERT_EQ(params["windows"].size(), 1u);
+  EXPECT_EQ(params["windows"][0].value("person", ""), mask_id(p.id_number));
+  EXPECT_EQ(params["windows"][0].value("to", ""), "20:30");
+  EXPECT_EQ(t.status().dump().find(p.id_number), std::string::npos);
+  EXPECT_THROW(t.set_access_windows({{"nobody", "06:00", "07:00"}}), std::invalid_argument);
+  EXPECT_THROW(AccessWindowRule::from_json(Json::parse(R"([{"person":"x","from":"6:00","to":"07:00"}])")),
+               std::invalid_argument);
+  EXPECT_THROW(t.set_params(Json{{"windows", Json::array({Json{{"person", p.id_number}, {"from", "25:00"}, {"to", "07:00"}}})}}),
+               TerminalError);  // the terminal refuses a bad time itself (HTTP 400)
+  EXPECT_TRUE(t.set_access_windows({})["windows"].empty());
+
+  // A soak of one person, named by the set's id.
+  const Json soak = t.soak(5, p.id, 60s);
+  EXPECT_EQ(soak.value("stored", 0), 5);
+
+  // A firmware image staged, installed by the restart.
+  const fs::path image = work_ / "fw.bin";
+  {
+    std::ofstream(image, std::ios::binary) << "GATERIG-OTA-TEST image";
+  }
+  EXPECT_TRUE(t.update_firmware(image, "9.9.9-test").value("restart_required", false));
+  t.restart(60s);
+  EXPECT_EQ(t.firmware().value("firmware_version", ""), "9.9.9-test");
+  EXPECT_THROW(t.update_firmware(work_ / "missing.bin", "1"), std::invalid_argument);
 }
 
 }  // namespace
