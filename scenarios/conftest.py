@@ -273,25 +273,16 @@ GATE_OPENED = ("true_accept", "false_accept_wrong_person", "false_accept_unenrol
 
 # ---- capacity (JX-A.1): the gallery filled to the standard's figure ---------------------------
 
-CAPACITY_GAP = ("enrolled capacity: the rig enrolls only the fixture set's persons and the set has fewer "
-                "than the standard's figure; filling the terminal needs a rig call that enrolls N further "
-                "workers through the platform (Rig.enroll_capacity(count) in rigs/rig and the binding)")
-
-
 @pytest.fixture(scope="session")
 def capacity(rig, standard, gallery):
     """The terminal's gallery filled to JX-A.1's figure (only by scenarios marked runs_last: the
-    extra workers' photos repeat the set's, so recognition trials after it would be meaningless).
-    None when the rig cannot do it."""
+    extra workers' photos repeat the set's, so recognition trials after it would be meaningless)."""
     need = planned(standard, rig, "JX-A.1", "enrolled_capacity")
     have = len(gallery.persons)
     if have >= need:
         return {"requested": have, "refused": gallery.refused, "held": gallery.held,
                 "failures": len(gallery.failures), "seconds": gallery.sync.get("seconds", 0.0)}
-    enroll_capacity = getattr(rig, "enroll_capacity", None)
-    if enroll_capacity is None:
-        return None
-    report = enroll_capacity(need - have)
+    report = rig.enroll_capacity(need - have)
     requested = have + report["requested"]
     held_wanted = gallery.held + report["accepted"] + report["already"]
     # 10,000 photos through the terminal's face engine take minutes on a small machine.

@@ -328,6 +328,10 @@ void bind_rig(py::module_& m) {
              return r.enroll(persons).to_json();
            },
            py::arg("persons") = py::none(), long_call(), "Into the rig's platform (default: every enrolled person).")
+      .def("enroll_capacity", [](rg::Rig& r, std::size_t count) { return r.enroll_capacity(count).to_json(); },
+           py::arg("count"), long_call(),
+           "`count` further workers (synthetic ID numbers, the set's photos cycled) into the rig's platform, for "
+           "JX-A.1's enrolled capacity; returns the enrollment report. Run it last: the gallery then holds look-alikes.")
       .def("wait_synced",
            [](rg::Rig& r, std::size_t count, double timeout_s, bool ask_terminal) {
              return r.wait_synced(count, ms_of_s(timeout_s), ask_terminal).to_json();

@@ -2,10 +2,14 @@
 
 #include <stdlib.h>
 
+#include <cstdio>
+#include <unordered_set>
+
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/resident_id.hpp"
 #include "rigs/display/monitor_display.hpp"
 #include "rigs/rig/devsim_config.hpp"
 #include "rigs/rig/devsim_terminal.hpp"
@@ -242,6 +246,32 @@ std::vector<fixtures::Person> Rig::enrolled_persons() const {
 EnrollmentReport Rig::enroll(const std::vector<fixtures::Person>& persons) {
   if (!enrollment_) throw std::logic_error("rig: not started (no platform to enroll into)");
   return enrollment_->enroll(persons, fixtures().dir);
+}
+
+EnrollmentReport Rig::enroll_capacity(std::size_t count) {
+  if (!enrollment_) throw std::logic_error("rig: not started (no platform to enroll into)");
+  std::vector<fixtures::FileRef> photos;
+  std::unordered_set<std::string> taken;
+  for (const auto& p : fixture_set().persons) {
+    taken.insert(p.id_number);
+    if (p.role == fixtures::Role::enrolled && p.enrollment) photos.push_back(*p.enrollment);
+  }
+  if (photos.empty()) throw std::invalid_argument("enroll_capacity: the fixture set has no enrollment photo to cycle");
+  std::vector<fixtures::Person> workers;
+  workers.reserve(count);
+  std::uint64_t seed = 0xCA9AC17E0000ull;  // apart from the seeds synthetic sets use
+  for (std::size_t i = 0; i < count; ++i) {
+    fixtures::Person w;
+    do w.id_number = synthetic_resident_id(seed++);
+    while (!taken.insert(w.id_number).second);
+    char id[32];
+    std::snprintf(id, sizeof id, "CAP%05zu", i + 1);
+    w.id = id;
+    w.name = std::string("Capacity Worker ") + (id + 3);
+    w.enrollment = photos[i % photos.size()];
+    workers.push_back(std::move(w));
+  }
+  return enrollment_->enroll(workers, fixtures().dir);
 }
 
 SyncReport Rig::wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal) {

@@ -92,6 +92,11 @@ class Rig {
   // The set's persons with role "enrolled".
   std::vector<fixtures::Person> enrolled_persons() const;
   EnrollmentReport enroll(const std::vector<fixtures::Person>& persons);
+  // Fills the gallery beyond the set (JX-A.1's enrolled capacity): `count` further workers
+  // "CAP00001"... with synthetic ID numbers (deterministic: a second call enrolls the same ones,
+  // reported as already there) and the set's enrollment photos cycled. Only for scenarios run
+  // last: recognition trials against a gallery of look-alikes would be meaningless.
+  EnrollmentReport enroll_capacity(std::size_t count);
   SyncReport wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal = false);
 
   // Loads a presentation's image from the set (first frame), for display().show().

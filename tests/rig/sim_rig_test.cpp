@@ -225,5 +225,19 @@ TEST_F(SimRig, WindowsSoakAndFirmwareNamePersonsByTheirSetIds) {
   EXPECT_THROW(t.update_firmware(work_ / "missing.bin", "1"), std::invalid_argument);
 }
 
+TEST_F(SimRig, CapacityWorkersFillTheGalleryBeyondTheSet) {
+  Rig& rig = start(true);
+  const std::size_t set = rig.enrolled_persons().size();
+  ASSERT_TRUE(rig.wait_synced(set, 60s).synced);
+  const auto report = rig.enroll_capacity(7);
+  EXPECT_EQ(report.requested, 7u);
+  EXPECT_EQ(report.accepted, 7u) << report.to_json().dump();
+  const auto sync = rig.wait_synced(set + 7, 60s, true);
+  EXPECT_TRUE(sync.synced) << sync.to_json().dump();
+  EXPECT_EQ(sync.enrolled, set + 7);
+  // Deterministic: the same workers again are already there.
+  EXPECT_EQ(rig.enroll_capacity(7).already, 7u);
+}
+
 }  // namespace
 }  // namespace gaterig::rig
