@@ -21,7 +21,7 @@ def genuine_plan(rig, fixture_set, trials):
     per_person = {}
     for p in fixture_set.presentations(role="enrolled", light="normal", mask=False, attack="none"):
         per_person.setdefault(p.person, p)
-    chosen = list(per_person.values())
+    chosen = list(per_person.values())[:trials]  # a set with more persons than trials: the first ones
     rounds = max(1, -(-trials // len(chosen)))
     return rig.plan(chosen, rounds, gap_ms=GAP_MS, window_ms=WINDOW_MS, refusal_window_ms=REFUSAL_MS,
                     repeat_window_ms=2500, person_spacing=max(0, len(chosen) - 1))
