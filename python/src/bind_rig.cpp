@@ -342,12 +342,8 @@ void bind_rig(py::module_& m) {
            [](rg::Rig&, std::vector<tr::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
               std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
               std::optional<int> repeat_window_ms, std::size_t person_spacing) {
-             tr::TrialTiming t;
-             if (gap_ms) t.gap = std::chrono::milliseconds(*gap_ms);
-             if (window_ms) t.decision_window = std::chrono::milliseconds(*window_ms);
-             if (refusal_window_ms) t.refusal_window = std::chrono::milliseconds(*refusal_window_ms);
-             if (repeat_window_ms) t.repeat_window = std::chrono::milliseconds(*repeat_window_ms);
-             return tr::TrialPlan::make(std::move(presentations), repetitions, seed, t, person_spacing);
+             return plan_of(std::move(presentations), repetitions, seed, gap_ms, window_ms, refusal_window_ms,
+                            repeat_window_ms, person_spacing);
            },
            py::arg("presentations"), py::arg("repetitions") = 1, py::arg("seed") = 1, py::arg("gap_ms") = py::none(),
            py::arg("window_ms") = py::none(), py::arg("refusal_window_ms") = py::none(),

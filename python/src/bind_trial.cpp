@@ -28,6 +28,17 @@ using namespace std::chrono_literals;
 
 namespace gaterig::python {
 
+trial::TrialPlan plan_of(std::vector<trial::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
+                         std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
+                         std::optional<int> repeat_window_ms, std::size_t person_spacing) {
+  trial::TrialTiming t;
+  if (gap_ms) t.gap = std::chrono::milliseconds(*gap_ms);
+  if (window_ms) t.decision_window = std::chrono::milliseconds(*window_ms);
+  if (refusal_window_ms) t.refusal_window = std::chrono::milliseconds(*refusal_window_ms);
+  if (repeat_window_ms) t.repeat_window = std::chrono::milliseconds(*repeat_window_ms);
+  return trial::TrialPlan::make(std::move(presentations), repetitions, seed, t, person_spacing);
+}
+
 trial::CardBook card_book_of(const fixtures::FixtureSet& set) {
   trial::CardBook book;
   for (const auto& p : set.persons) book.add(p.id, p.card.code(), p.id_number);
@@ -178,16 +189,7 @@ void bind_trial(py::module_& m) {
 
   py::class_<tr::TrialPlan>(m, "TrialPlan")
       .def_static("make",
-                  [](std::vector<tr::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
-                     std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
-                     std::optional<int> repeat_window_ms, std::size_t person_spacing) {
-                    tr::TrialTiming t;
-                    if (gap_ms) t.gap = std::chrono::milliseconds(*gap_ms);
-                    if (window_ms) t.decision_window = std::chrono::milliseconds(*window_ms);
-                    if (refusal_window_ms) t.refusal_window = std::chrono::milliseconds(*refusal_window_ms);
-                    if (repeat_window_ms) t.repeat_window = std::chrono::milliseconds(*repeat_window_ms);
-                    return tr::TrialPlan::make(std::move(presentations), repetitions, seed, t, person_spacing);
-                  },
+                  &plan_of,
                   py::arg("presentations"), py::arg("repetitions") = 1, py::arg("seed") = 1, py::arg("gap_ms") = py::none(),
                   py::arg("window_ms") = py::none(), py::arg("refusal_window_ms") = py::none(),
                   py::arg("repeat_window_ms") = py::none(), py::arg("person_spacing") = 0)
