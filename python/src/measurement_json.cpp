@@ -39,6 +39,7 @@ standard::Measurement measurement_from_json(const nlohmann::json& j, std::uint64
   m.events = count_of(j, "events", what);
   m.trials = count_of(j, "trials", what);
   m.subjects = count_of(j, "subjects", what);
+  m.rig_errors = count_of(j, "errors", what);  // the recorder's errors=: trials the rig could not run
   m.seed = seed;
   for (const auto& t : j.value("tallies", nlohmann::json::array()))
     m.persons.push_back({t.at("person").get<std::string>(), count_of(t, "events", what), count_of(t, "attempts", what)});

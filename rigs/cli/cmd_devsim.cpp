@@ -43,7 +43,7 @@ std::string describe_start(const Json& r) {
      << "  camera: " << r["camera"].get<std::string>() << "\n"
      << "  wiegand: " << r["wiegand"]["format"].get<std::string>() << " facility " << r["wiegand"]["facility"] << " on "
      << r["wiegand"]["sink"].get<std::string>() << "\n"
-     << "  admin on http://127.0.0.1:" << r["admin_port"] << " (GET /status, PUT /params, POST /sync, POST /restart)\n"
+     << "  admin on http://127.0.0.1:" << r["admin_port"] << " (gaterig devsim --help lists its routes)\n"
      << "  stop with Ctrl-C or SIGTERM";
   return os.str();
 }
@@ -167,8 +167,9 @@ void add_devsim_command(CLI::App& app, int& exit_code) {
       "backfill with original dates). Behaviour profiles lower one spec each (--list-profiles).\n"
       "stdout: {\"event\":\"ready\",\"pid\",\"data_dir\",\"profile\",\"engine\",\"enrolled\",\"admin_port\",...}\n"
       "once it runs, {\"event\":\"summary\",...} on stop; stderr: decisions (ID numbers masked).\n"
-      "Admin port: GET /status, GET /firmware, GET|PUT /params, POST /sync, POST /restart.\n"
       "Exit codes: 0 stopped by signal, 2 bad configuration or flags, 3 could not start.");
+  cmd->footer(std::string("Admin endpoint (JSON both ways; its port is the ready line's admin_port):\n") +
+              device::admin_routes());
   cmd->add_option("--config", args->config,
                   "TOML file with a [devsim] table (see simulator/device/devsim.example.toml)")
       ->check(CLI::ExistingFile);

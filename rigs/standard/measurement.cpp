@@ -346,6 +346,10 @@ MeasurementResult evaluate(const MeasurementSpec& spec, const Measurement* rec, 
     case MeasurementKind::manual: evaluate_manual(spec, *rec, r); break;
   }
   r.notes.insert(r.notes.end(), rec->notes.begin(), rec->notes.end());
+  r.rig_errors = rec->rig_errors;
+  if (rec->rig_errors > 0)
+    r.notes.push_back(std::to_string(rec->rig_errors) + " trial(s) the rig could not run, left out of the " +
+                      std::to_string(r.trials) + " counted");
   if (r.verdict == MeasurementVerdict::not_tested) {
     if (r.reason.empty()) r.reason = "no trials";
     return r;

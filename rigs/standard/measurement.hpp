@@ -36,6 +36,7 @@ struct Measurement {
   std::vector<std::int64_t> baseline_samples_ns;
   std::optional<bool> passed;
   std::vector<std::string> notes;  // e.g. the reconciliation's per-item findings, IDs masked
+  std::uint64_t rig_errors = 0;    // trials the rig could not run, left out of `trials` (not judged)
 };
 
 // PASS, FAIL, NOT DEMONSTRABLE (the sample cannot settle it), NOT TESTED (nothing recorded).
@@ -86,6 +87,7 @@ struct MeasurementResult {
   std::vector<std::string> notes;
   bool required = true;
   Json statistics = nullptr;  // the reports/statistics JSON behind the figures (schema-tagged)
+  std::uint64_t rig_errors = 0;  // trials the rig could not run (scenario's errors=), left out of `trials`
   friend bool operator==(const MeasurementResult&, const MeasurementResult&) = default;
 };
 

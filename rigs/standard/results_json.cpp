@@ -77,6 +77,7 @@ OJson to_json(const MeasurementResult& m) {
   j["deviations"] = strings(m.deviations);
   j["notes"] = strings(m.notes);
   j["statistics"] = OJson(m.statistics);
+  j["rig_errors"] = m.rig_errors;
   return j;
 }
 
@@ -306,6 +307,7 @@ MeasurementResult read_measurement(const Node& n) {
   m.deviations = n.strings("deviations");
   m.notes = n.strings("notes");
   if (auto s = n.maybe("statistics")) m.statistics = s->json();
+  m.rig_errors = n.maybe("rig_errors") ? n.count("rig_errors") : 0;  // absent in documents written before it was
   return m;
 }
 

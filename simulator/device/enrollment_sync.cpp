@@ -13,6 +13,9 @@ namespace gaterig::device {
 Json SyncReport::to_json() const {
   return Json{{"ok", ok},           {"error", error},     {"workers", workers}, {"enrolled", enrolled},
               {"unchanged", unchanged}, {"removed", removed}, {"failed", failed},   {"new_failures", new_failures},
+              {"pending", pending},
+              {"phases_ms", Json{{"query", query_time.count()}, {"hash", hash_time.count()},
+                                 {"engine", engine_time.count()}, {"save", save_time.count()}}},
               {"at", at ? format_iso_utc(at) : ""}, {"elapsed_ms", elapsed.count()}};
 }
 
@@ -64,11 +67,26 @@ SyncReport EnrollmentSync::run() {
   r.at = wall_now();
   std::set<std::string> listed;
   std::lock_guard run_lock(run_mu_);
+  {
+    std::lock_guard lock(mu_);
+    running_ = true;
+    run_total_ = run_done_ = 0;
+  }
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  using std::chrono::nanoseconds;
+  const auto since = [](MonoNs t0) { return duration_cast<milliseconds>(nanoseconds(mono_now() - t0)); };
   for (int page = 0;; ++page) {
+    const MonoNs q0 = mono_now();
     WorkerPage p = client_.query_workers(page, page_size_);
+    r.query_time += since(q0);
     if (!p.reply.ok()) {
       r.error = "ProjectWorker.Query page " + std::to_string(page) + ": " + p.reply.describe();
       break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      run_total_ = p.row_total > 0 ? static_cast<std::size_t>(p.row_total) : 0;
     }
     // The page's new or changed photos are enrolled in one batch (the engine decodes, detects
     // and embeds them on several threads); the directory is then updated row by row in order.
@@ -83,12 +101,16 @@ SyncReport EnrollmentSync::run() {
       policy_.set_group(w.id_card_number, w.team_sys_no);
       WorkerEntry& e = entries[k];
       {
+        // find, not []: an empty entry in the directory while the page is enrolled would read as
+        // a failure in /status
         std::lock_guard lock(mu_);
-        e = directory_[w.id_card_number];
+        if (const auto it = directory_.find(w.id_card_number); it != directory_.end()) e = it->second;
       }
       e.team = w.team_sys_no;
       e.name = w.worker_name;
+      const MonoNs h0 = mono_now();
       const std::string sha = w.head_image.empty() ? "" : crypto::sha256_hex(w.head_image);
+      r.hash_time += since(h0);
       const bool retry_full = e.status == "store-full" && engine_.enrolled() < engine_.config().capacity;
       if (!e.status.empty() && e.photo_sha256 == sha && !retry_full) {
         ++r.unchanged;
@@ -106,7 +128,13 @@ SyncReport EnrollmentSync::run() {
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(w.head_image.data());
       items.push_back({w.id_card_number, std::span<const std::uint8_t>(bytes, w.head_image.size())});
     }
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& item : items) in_engine_.insert(item.person);
+    }
+    const MonoNs e0 = mono_now();
     const std::vector<EnrollResult> results = engine_.enroll_batch(items);
+    r.engine_time += since(e0);
     for (std::size_t i = 0; i < to_enroll.size(); ++i) {
       WorkerEntry& e = entries[to_enroll[i]];
       e.status = to_string(results[i].status);
@@ -127,6 +155,11 @@ SyncReport EnrollmentSync::run() {
       std::lock_guard lock(mu_);
       directory_[w.id_card_number] = std::move(e);
     }
+    {
+      std::lock_guard lock(mu_);
+      run_done_ += p.rows.size();
+      in_engine_.clear();
+    }
     const auto seen = static_cast<std::int64_t>(page + 1) * page_size_;
     if (p.rows.empty() || seen >= p.row_total) {
       r.ok = true;
@@ -146,13 +179,20 @@ SyncReport EnrollmentSync::run() {
     }
   }
   r.workers = listed.size();
-  for (const auto& [id, e] : directory_) r.failed += !e.enrolled();
+  for (const auto& [id, e] : directory_) {
+    r.failed += e.failed();
+    r.pending += e.pending();
+  }
+  running_ = false;
+  in_engine_.clear();
+  const MonoNs s0 = mono_now();
   try {
     engine_.flush();  // the gallery first: the directory must not claim an enrollment the gallery lost
     save_directory();
   } catch (const std::exception& e) {
     LOG_WARN("devsim", e.what());
   }
+  r.save_time = since(s0);
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(mono_now() - started));
   last_ = r;
   events_.publish(Event{mono_now(), "device", "device.sync", r.to_json(), 0});
@@ -168,8 +208,17 @@ Json EnrollmentSync::failures() const {
   std::lock_guard lock(mu_);
   Json out = Json::array();
   for (const auto& [id, e] : directory_)
-    if (!e.enrolled()) out.push_back(Json{{"id", mask_id(id)}, {"status", e.status}, {"reason", e.reason}});
+    if (e.failed()) out.push_back(Json{{"id", mask_id(id)}, {"status", e.status}, {"reason", e.reason}});
   return out;
+}
+
+Json EnrollmentSync::pending() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = in_engine_.size();
+  for (const auto& [id, e] : directory_) n += e.pending() && !in_engine_.count(id);
+  Json in_sync = nullptr;
+  if (running_) in_sync = Json{{"listed", run_total_}, {"done", run_done_}};
+  return Json{{"count", n}, {"in_sync", in_sync}};
 }
 
 std::size_t EnrollmentSync::directory_size() const {

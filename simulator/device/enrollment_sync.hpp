@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,13 @@ struct WorkerEntry {
   std::string team;
   std::string name;
   std::string photo_sha256;  // hex; empty when the platform sent no photo
-  std::string status;        // EnrollStatus text, or "no-photo"
+  std::string status;        // EnrollStatus text, or "no-photo"; empty: not enrolled yet (pending)
   std::string reason;
   bool enrolled() const { return status == "enrolled" || status == "replaced"; }
+  // Listed but not through the engine yet (this sync's page in progress, or the gallery lost it
+  // and the next sync enrolls it again): neither enrolled nor a failure.
+  bool pending() const { return status.empty(); }
+  bool failed() const { return !enrolled() && !pending(); }
 };
 
 struct SyncReport {
@@ -40,9 +45,14 @@ struct SyncReport {
   std::size_t unchanged = 0;
   std::size_t removed = 0;
   std::size_t failed = 0;      // workers whose photo could not be enrolled (now)
+  std::size_t pending = 0;     // workers listed and not enrolled yet (the gallery lost them)
   std::size_t new_failures = 0;  // ... of which failed in this run
   WallNs at = 0;
   std::chrono::milliseconds elapsed{0};
+  // Where the time went (tests/bench/device/README.md): listing (ProjectWorker.Query: HTTP, JSON,
+  // ID decryption, Base64), hashing the photos, the face engine (decode, detect, embed, gallery),
+  // saving (gallery file and worker directory).
+  std::chrono::milliseconds query_time{0}, hash_time{0}, engine_time{0}, save_time{0};
   Json to_json() const;
 };
 
@@ -56,8 +66,14 @@ class EnrollmentSync {
   void abort() { client_.abort(); }
 
   SyncReport last() const;
-  // Every worker's enrollment failure now: [{id (masked), status, reason}].
+  // Every worker's enrollment failure now: [{id (masked), status, reason}]. Enrollments still in
+  // progress are not failures (see pending()).
   Json failures() const;
+  // Workers not enrolled yet and not failed: {"count": new or changed photos in the engine now plus
+  // workers the gallery lost, "in_sync": null, or the running sync's {"listed": the platform's row
+  // total, "done": rows it has been through}} (rows it has not reached are not counted: most of
+  // them are usually enrolled already).
+  Json pending() const;
   std::size_t directory_size() const;
 
  private:
@@ -74,6 +90,10 @@ class EnrollmentSync {
   mutable std::mutex mu_;  // directory_ and last_
   std::map<std::string, WorkerEntry> directory_;
   SyncReport last_;
+  bool running_ = false;       // a sync is under way (mu_)
+  std::size_t run_total_ = 0;  // ... the platform's row total
+  std::size_t run_done_ = 0;   // ... rows it has been through so far
+  std::set<std::string> in_engine_;  // ... the photos in the engine now (new or changed)
 };
 
 }  // namespace gaterig::device

@@ -569,6 +569,7 @@ Json Terminal::status() const {
   s.erase("event");
   s["params"] = params();
   s["enroll_failures"] = sync_->failures();
+  s["enroll_pending"] = sync_->pending();
   s["online"] = queue_->online();
   s["capacity"] = Json{{"faces", engine_->config().capacity}, {"records", config_.record_capacity}};
   s["camera_stats"] = camera_->stats();

@@ -16,6 +16,19 @@ platform::HttpResponse error(int status, const std::string& what) { return json_
 
 }  // namespace
 
+const char* admin_routes() {
+  return "  GET  /status            identity, firmware, profile, params, enrolled, enroll_failures,\n"
+         "                          enroll_pending, last sync, queue, online, decision counts, latencies\n"
+         "  GET  /decisions?last=N  the latest decisions' own timing (frame, decision, first Wiegand edge)\n"
+         "  GET  /firmware          vendor, model, serial, firmware version and hash, installed, staged\n"
+         "  POST /firmware          {\"version\",\"sha256\",\"image_base64\"}: OTA, installed at the next start\n"
+         "  POST /soak              {\"passes\": N, \"person\": optional ID number}: N passes at once\n"
+         "  GET  /params            current parameters\n"
+         "  PUT  /params            {\"match_threshold\": 0.6, ...}: change them (kept across restarts)\n"
+         "  POST /sync              re-sync the workers now; answers with the sync report\n"
+         "  POST /restart           stop and start again on the same data\n";
+}
+
 platform::HttpResponse TerminalAdmin::handle(const platform::HttpRequest& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   const std::string& m = request.method;
@@ -98,9 +111,7 @@ platform::HttpResponse TerminalAdmin::handle(const platform::HttpRequest& reques
       terminal_.request_restart();
       return json_reply(200, Json{{"restarting", true}});
     }
-    return error(404, "no route " + path +
-                          " (GET /status, /decisions, /firmware, /params; PUT /params; POST /sync, /restart, "
-                          "/firmware, /soak)");
+    return error(404, "no route " + path + "; the routes:\n" + admin_routes());
   } catch (const std::exception& e) {
     return error(500, e.what());
   }

@@ -2,8 +2,9 @@
 // Remote management of the simulated terminal. The national open.api dialect carries no
 // terminal commands (no restart, no parameter change, no OTA), so the terminal answers them on an
 // admin HTTP endpoint of its own (served by simulator/platform's HttpServer), JSON both ways:
-//   GET  /status     identity, firmware, profile, params, enrolled, enrollment failures, last sync,
-//                    queue counts, online, decision counts, latencies
+//   GET  /status     identity, firmware, profile, params, enrolled, enrollment failures (photos the
+//                    engine refused), enroll_pending (photos not through the engine yet: a sync in
+//                    progress), last sync, queue counts, online, decision counts, latencies
 //   GET  /decisions?last=N   the terminal's own timing of its latest decisions (frame publish,
 //                    decision, first Wiegand edge; Terminal::recent_decisions), up to 1000
 //   GET  /firmware   {"vendor","model","serial","firmware_version","firmware_hash","installed","staged"}
@@ -21,6 +22,9 @@
 #include "simulator/platform/http_message.hpp"
 
 namespace gaterig::device {
+
+// Every route above, one per line ("GET  /status     what it answers"), for --help and the 404 reply.
+const char* admin_routes();
 
 class TerminalAdmin final : public platform::RequestHandler {
  public:
