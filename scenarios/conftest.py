@@ -169,10 +169,14 @@ def gallery(rig, standard):
 
 # ---- timing and the session's trials ----------------------------------------------------------
 
-GAP_MS = 300                 # grey frame between trials: the terminal sees nobody
+GAP_MS = 120                 # grey frame between trials: the terminal sees nobody; output during it is
+                             # still charged to the trial before (up to the next photon)
+SETTLE_MS = 80               # after the first frame: further frames of the same trial (they are still
+                             # charged to it later, up to the next photon)
 ACCEPT_WINDOW_MS = 5000      # an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
-REFUSAL_FLOOR_MS = 800
+REFUSAL_FLOOR_MS = 300
 REFUSAL_CEILING_MS = 3000    # JX-A.2's recognition-time limit: a worker stands that long at the gate
+TRIAL_MS_ESTIMATE = 300      # a fast accept (decision + settle + gap): spreads persons over the repeat window
 
 
 class TrialBook:
@@ -192,7 +196,7 @@ class TrialBook:
 
     def refusal_window_ms(self):
         """Silence that calls a refusal: twice the slowest accept seen in normal light, within
-        1-3 s (3 s when nothing was measured yet). Output after it, up to the next photon, is still
+        0.3-3 s (3 s when nothing was measured yet). Output after it, up to the next photon, is still
         charged to the trial, so a late false accept is never lost."""
         genuine = self.groups.get(GENUINE_GROUP)
         samples = genuine.latencies_ms("true_accept") if genuine is not None else []
@@ -200,15 +204,21 @@ class TrialBook:
             return REFUSAL_CEILING_MS
         return int(min(REFUSAL_CEILING_MS, max(REFUSAL_FLOOR_MS, 2 * max(samples))))
 
+    def person_spacing(self, persons):
+        """How many trials apart one person's presentations are put: enough to outlast the
+        anti-passback window at fast trials (the runner still waits when they come sooner)."""
+        wanted = max(4, -(-self.repeat_window_ms // TRIAL_MS_ESTIMATE))
+        return max(0, min(persons - 1, wanted))
+
     def run(self, presentations, trials, group, mode="test", seed=None):
         """Exactly `trials` trials over `presentations` (each shown equally often, give or take
         one), shuffled with the session's seed, persons spread apart."""
         persons = {p.person for p in presentations}
         plan = self.rig.plan(exactly(presentations, trials), 1, seed=seed,
-                             gap_ms=GAP_MS, window_ms=ACCEPT_WINDOW_MS,
+                             gap_ms=GAP_MS, window_ms=ACCEPT_WINDOW_MS, settle_ms=SETTLE_MS,
                              refusal_window_ms=self.refusal_window_ms(),
                              repeat_window_ms=self.repeat_window_ms,
-                             person_spacing=max(0, min(len(persons) - 1, 4)))
+                             person_spacing=self.person_spacing(len(persons)))
         out = self.rig.run_trials(plan, group=group, mode=mode)
         self.groups[group] = out
         return out

@@ -341,13 +341,14 @@ void bind_rig(py::module_& m) {
       .def("plan",
            [](rg::Rig&, std::vector<tr::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
               std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
-              std::optional<int> repeat_window_ms, std::size_t person_spacing) {
+              std::optional<int> repeat_window_ms, std::size_t person_spacing, std::optional<int> settle_ms) {
              return plan_of(std::move(presentations), repetitions, seed, gap_ms, window_ms, refusal_window_ms,
-                            repeat_window_ms, person_spacing);
+                            repeat_window_ms, person_spacing, settle_ms);
            },
            py::arg("presentations"), py::arg("repetitions") = 1, py::arg("seed") = 1, py::arg("gap_ms") = py::none(),
            py::arg("window_ms") = py::none(), py::arg("refusal_window_ms") = py::none(),
-           py::arg("repeat_window_ms") = py::none(), py::arg("person_spacing") = 0)
+           py::arg("repeat_window_ms") = py::none(), py::arg("person_spacing") = 0,
+           py::arg("settle_ms") = py::none())
       .def("run_trials",
            [](rg::Rig& r, const tr::TrialPlan& plan, const std::string& group, const std::string& mode,
               const std::string& clause, const std::string& journal, const py::object& progress, double record_wait_s) {

@@ -30,12 +30,14 @@ namespace gaterig::python {
 
 trial::TrialPlan plan_of(std::vector<trial::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
                          std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
-                         std::optional<int> repeat_window_ms, std::size_t person_spacing) {
+                         std::optional<int> repeat_window_ms, std::size_t person_spacing,
+                         std::optional<int> settle_ms) {
   trial::TrialTiming t;
   if (gap_ms) t.gap = std::chrono::milliseconds(*gap_ms);
   if (window_ms) t.decision_window = std::chrono::milliseconds(*window_ms);
   if (refusal_window_ms) t.refusal_window = std::chrono::milliseconds(*refusal_window_ms);
   if (repeat_window_ms) t.repeat_window = std::chrono::milliseconds(*repeat_window_ms);
+  if (settle_ms) t.settle = std::chrono::milliseconds(*settle_ms);
   return trial::TrialPlan::make(std::move(presentations), repetitions, seed, t, person_spacing);
 }
 
@@ -192,7 +194,8 @@ void bind_trial(py::module_& m) {
                   &plan_of,
                   py::arg("presentations"), py::arg("repetitions") = 1, py::arg("seed") = 1, py::arg("gap_ms") = py::none(),
                   py::arg("window_ms") = py::none(), py::arg("refusal_window_ms") = py::none(),
-                  py::arg("repeat_window_ms") = py::none(), py::arg("person_spacing") = 0)
+                  py::arg("repeat_window_ms") = py::none(), py::arg("person_spacing") = 0,
+                  py::arg("settle_ms") = py::none())
       .def_static("from_json", &tr::TrialPlan::from_json)
       .def_property_readonly("sha256", &tr::TrialPlan::sha256)
       .def_property_readonly("seed", &tr::TrialPlan::seed)

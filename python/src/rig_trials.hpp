@@ -28,7 +28,8 @@ struct Outcomes {
 // gaterig.TrialPlan.make and Rig.plan.
 trial::TrialPlan plan_of(std::vector<trial::Presentation> presentations, std::uint32_t repetitions, std::uint64_t seed,
                          std::optional<int> gap_ms, std::optional<int> window_ms, std::optional<int> refusal_window_ms,
-                         std::optional<int> repeat_window_ms, std::size_t person_spacing);
+                         std::optional<int> repeat_window_ms, std::size_t person_spacing,
+                         std::optional<int> settle_ms);
 
 // The CardBook the simulated (or described) terminal uses: the set's persons' cards.
 trial::CardBook card_book_of(const fixtures::FixtureSet& set);

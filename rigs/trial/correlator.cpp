@@ -1,11 +1,13 @@
 #include "rigs/trial/correlator.hpp"
 
+
 #include <algorithm>
 #include <limits>
 #include <sstream>
 #include <tuple>
 
 #include "probes/wiegand/frame.hpp"
+#include "rigs/trial/record_date.hpp"
 
 namespace gaterig::trial {
 namespace {
@@ -242,7 +244,7 @@ void Correlator::attach_records(std::vector<TrialOutcome>& outcomes, const std::
       const auto& r = records[b];
       if (r.person != w.person || r.seen.received < w.ref) continue;
       // A date that cannot be read sorts after every readable one.
-      const std::int64_t d = r.date_wall ? std::llabs(*r.date_wall - w.ref_wall) : std::numeric_limits<std::int64_t>::max();
+      const std::int64_t d = r.date_wall ? record_date_distance(w.ref_wall, *r.date_wall) : std::numeric_limits<std::int64_t>::max();
       pairs.push_back(Pair{d, r.seen.received, a, b});
     }
   std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {

@@ -1,5 +1,6 @@
 #include "rigs/trial/reconciliation.hpp"
 
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -8,6 +9,7 @@
 #include <tuple>
 
 #include "core/resident_id.hpp"
+#include "rigs/trial/record_date.hpp"
 
 namespace gaterig::trial {
 namespace {
@@ -85,7 +87,7 @@ Reconciliation reconcile(const std::vector<Pass>& passes, const std::vector<Plat
     if (rg == record_groups.end()) continue;
     const std::vector<std::size_t>& ridx = rg->second;
     auto distance = [&](std::size_t p, std::size_t r) {
-      return dates[r] ? std::llabs(*dates[r] - passes[p].wall) : std::numeric_limits<std::int64_t>::max();
+      return dates[r] ? record_date_distance(passes[p].wall, *dates[r]) : std::numeric_limits<std::int64_t>::max();
     };
     // Closest pairs first, within `limit`: each pass takes one record, each record one pass.
     auto pair_up = [&](std::int64_t limit, ItemKind kind) {

@@ -3,7 +3,7 @@
 // the platform stored. A pass is a gate output for a known person (or a refused no-helmet pass,
 // which must be uploaded too); a record is a platform.record_accepted. Each record is matched to a
 // pass of the same person:
-//   matched       one record whose date is within `tolerance` of the true pass time
+//   matched       one record whose second [date, date + 1 s) is within `tolerance` of the pass time
 //   time_shifted  the pass's record carries a date off by more than `tolerance` (within max_shift)
 //                 (a backfill that rewrote the time, a terminal clock that drifted)
 //   duplicated    a further stored record for a pass that already has one

@@ -91,11 +91,12 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
     }
   };
 
-  // Correlates the pending trial with everything up to `late_until`, after waiting `settle` so a
-  // frame whose first edge came just before late_until has been decoded and published.
+  // Correlates the pending trial with everything up to `late_until`, once `settle` has passed
+  // since late_until, so a frame whose first edge came just before it has been decoded and
+  // published. Usually that time has passed already (the next trial's window lasted longer).
   auto settle_pending = [&](std::optional<Pending>& pending, MonoNs late_until) {
     if (!pending) return;
-    pause_until(std::max(mono_now(), late_until) + ns(timing.settle), /*honour_stop=*/false);
+    pause_until(late_until + ns(timing.settle), /*honour_stop=*/false);
     Pending& pd = *pending;
     const Presentation& p = plan.presentation_of(*pd.trial);
     pd.window.late_until = std::max(late_until, pd.window.closes);

@@ -251,6 +251,28 @@ TEST_F(CorrelatorTest, RecordsAttachToTheirPassClosestInDate) {
   EXPECT_EQ(again, v);
 }
 
+TEST_F(CorrelatorTest, TwoPassesOfOnePersonInNeighbouringSecondsKeepTheirOwnRecords) {
+  // The dates have whole seconds. The first pass is late in second :00 (0.76 s), the second early in
+  // second :01 (1.99 s): by the bare date the first pass is closer to the second's record (0.24 s
+  // against 0.76 s), and pairing the closest first left the second pass "lost" and the first
+  // record "invented" (seen on the simulated rig at 0.25 s trials).
+  std::vector<TrialOutcome> v;
+  v.push_back(correlator.correlate(trial(0), genuine,
+                                   TrialWindow{kPhoton + 740 * kMs, kPhoton + 1'000 * kMs, kPhoton + 1'200 * kMs,
+                                               kPhotonWall + 740 * kMs, ""},
+                                   {frame_event(kPhoton + 760 * kMs, 1, 101)}));
+  v.push_back(correlator.correlate(trial(1), genuine,
+                                   TrialWindow{kPhoton + 1'970 * kMs, kPhoton + 2'200 * kMs, kPhoton + 2'400 * kMs,
+                                               kPhotonWall + 1'970 * kMs, ""},
+                                   {frame_event(kPhoton + 1'990 * kMs, 1, 101)}));
+  correlator.attach_records(v, {record_event(kPhoton + 780 * kMs, id_number_of(1), "2026-11-21 10:00:00", 21),
+                                record_event(kPhoton + 2'010 * kMs, id_number_of(1), "2026-11-21 10:00:01", 22)});
+  ASSERT_TRUE(v[0].record);
+  ASSERT_TRUE(v[1].record);
+  EXPECT_EQ(v[0].record->record_id, 21);
+  EXPECT_EQ(v[1].record->record_id, 22);
+}
+
 TEST_F(CorrelatorTest, OutcomeJsonRoundTrips) {
   auto o = run(genuine, {frame_event(kPhoton + 412 * kMs, 1, 101), frame_event(kPhoton + 5'500 * kMs, 1, 102)});
   o.group = "JX-A.2/genuine";

@@ -76,6 +76,17 @@ TEST(Reconciliation, ToleranceIsInclusive) {
   EXPECT_EQ(*item_of(over, ItemKind::time_shifted).shift_ms, 2001);
 }
 
+TEST(Reconciliation, PassesInNeighbouringSecondsKeepTheirOwnRecords) {
+  // A date stands for its whole second: the pass at :38.760 is in record 1's second, although
+  // record 2's bare date (:39) is nearer to it than record 1's (:38).
+  auto r = reconcile({pass(1, "2026-11-21 10:00:38", 760 * kMs), pass(1, "2026-11-21 10:00:39", 990 * kMs)},
+                     {record(1, 1, "2026-11-21 10:00:38"), record(2, 1, "2026-11-21 10:00:39")});
+  EXPECT_TRUE(r.clean());
+  EXPECT_EQ(r.matched, 2u);
+  EXPECT_EQ(item_of(r, ItemKind::matched, 0).record->record_id, 1);
+  EXPECT_EQ(item_of(r, ItemKind::matched, 1).record->record_id, 2);
+}
+
 TEST(Reconciliation, ARecordOfNoPassIsInvented) {
   // P1's backfill carried one fabricated record (upload time, direction flipped); P3 never passed.
   auto r = reconcile({pass(1, "2026-11-21 10:00:00")},
