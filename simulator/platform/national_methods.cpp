@@ -386,6 +386,52 @@ DialectReply worker_query(Call& c) {
   return reply(0, "success", page_data(*page, found.total, rows));
 }
 
+// One transaction for a validated batch of passes (attendance or entry/exit): the team and every
+// worker must exist in the project, else nothing is stored. A record the store already holds is
+// counted and published as platform.duplicate, never stored twice.
+template <class Record, class Add, class Payload>
+DialectReply store_batch(Call& c, const std::string& team, const std::vector<Record>& batch, const char* list_key,
+                         Add add, Payload payload) {
+  std::vector<WriteTxn::Inserted> results;
+  const auto outcome = c.ex.commit([&](WriteTxn& txn) {
+    results.clear();
+    if (!txn.team_exists(c.project.code, team)) {
+      c.ex.finding("teamSysNo", {"team-unknown", "no team " + team + " in project " + c.project.code});
+      return Exchange::Outcome{-1, "teamSysNo: no team " + team + " in project " + c.project.code};
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (!txn.worker(c.project.code, batch[i].id_number))
+        c.ex.finding(std::string(list_key) + "[" + std::to_string(i) + "].idCardNumber",
+                     {"worker-not-enrolled", mask_id(batch[i].id_number) + " is not enrolled in project " +
+                                                 c.project.code});
+    if (!c.ex.findings().empty()) {
+      const auto& f = c.ex.findings().front();
+      return Exchange::Outcome{-1, f.field + ": " + f.message};
+    }
+    std::int64_t dups = 0;
+    for (const auto& r : batch) {
+      results.push_back(add(txn, r));
+      dups += results.back().duplicate;
+    }
+    txn.put_async_result(async_ok(c.ex, Json{{"successCount", static_cast<std::int64_t>(batch.size()) - dups},
+                                             {"duplicateCount", dups}}));
+    return Exchange::Outcome{0, "success"};
+  });
+  if (outcome.code != 0) return reply(outcome.code, outcome.message);
+  std::int64_t dups = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Json p = payload(batch[i], results[i].id);
+    if (results[i].duplicate) {
+      ++dups;
+      p["original_id"] = results[i].id;
+      c.ex.publish_after_commit("platform.duplicate", std::move(p));
+    } else {
+      c.ex.publish_after_commit("platform.record_accepted", std::move(p));
+    }
+  }
+  return accepted(c.ex, Json{{"duplicateCount", dups}});
+}
+
 // ---- WorkerAttendance ---------------------------------------------------------------------------
 
 DialectReply attendance_add(Call& c) {
@@ -454,45 +500,9 @@ DialectReply attendance_add(Call& c) {
   }
   if (!c.ex.findings().empty()) return rejected(c.ex);
 
-  std::vector<WriteTxn::Inserted> results;
-  const auto outcome = c.ex.commit([&](WriteTxn& txn) {
-    results.clear();
-    if (!txn.team_exists(c.project.code, *team)) {
-      c.ex.finding("teamSysNo", {"team-unknown", "no team " + *team + " in project " + c.project.code});
-      return Exchange::Outcome{-1, "teamSysNo: no team " + *team + " in project " + c.project.code};
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (!txn.worker(c.project.code, batch[i].id_number))
-        c.ex.finding("dataList[" + std::to_string(i) + "].idCardNumber",
-                     {"worker-not-enrolled", mask_id(batch[i].id_number) + " is not enrolled in project " +
-                                                 c.project.code});
-    if (!c.ex.findings().empty()) {
-      const auto& f = c.ex.findings().front();
-      return Exchange::Outcome{-1, f.field + ": " + f.message};
-    }
-    std::int64_t dups = 0;
-    for (const auto& r : batch) {
-      results.push_back(txn.add_attendance(r));
-      dups += results.back().duplicate;
-    }
-    txn.put_async_result(async_ok(c.ex, Json{{"successCount", static_cast<std::int64_t>(batch.size()) - dups},
-                                             {"duplicateCount", dups}}));
-    return Exchange::Outcome{0, "success"};
-  });
-  if (outcome.code != 0) return reply(outcome.code, outcome.message);
-  std::int64_t dups = 0;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const auto& r = batch[i];
-    Json p = r.event_payload(results[i].id);
-    if (results[i].duplicate) {
-      ++dups;
-      p["original_id"] = results[i].id;
-      c.ex.publish_after_commit("platform.duplicate", std::move(p));
-    } else {
-      c.ex.publish_after_commit("platform.record_accepted", std::move(p));
-    }
-  }
-  return accepted(c.ex, Json{{"duplicateCount", dups}});
+  return store_batch(c, *team, batch, "dataList",
+                     [](WriteTxn& txn, const AttendanceRecord& r) { return txn.add_attendance(r); },
+                     [](const AttendanceRecord& r, std::int64_t id) { return r.event_payload(id); });
 }
 
 DialectReply attendance_query(Call& c) {
@@ -554,48 +564,14 @@ DialectReply entry_exit_add(Call& c) {
     }
   }
   if (!c.ex.findings().empty()) return rejected(c.ex);
-  std::vector<WriteTxn::Inserted> results;
-  const auto outcome = c.ex.commit([&](WriteTxn& txn) {
-    results.clear();
-    if (!txn.team_exists(c.project.code, *team)) {
-      c.ex.finding("teamSysNo", {"team-unknown", "no team " + *team + " in project " + c.project.code});
-      return Exchange::Outcome{-1, "teamSysNo: no team " + *team + " in project " + c.project.code};
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (!txn.worker(c.project.code, batch[i].id_number))
-        c.ex.finding("workerList[" + std::to_string(i) + "].idCardNumber",
-                     {"worker-not-enrolled", mask_id(batch[i].id_number) + " is not enrolled in project " +
-                                                 c.project.code});
-    if (!c.ex.findings().empty()) {
-      const auto& f = c.ex.findings().front();
-      return Exchange::Outcome{-1, f.field + ": " + f.message};
-    }
-    std::int64_t dups = 0;
-    for (const auto& r : batch) {
-      results.push_back(txn.add_entry_exit(r));
-      dups += results.back().duplicate;
-    }
-    txn.put_async_result(async_ok(c.ex, Json{{"successCount", static_cast<std::int64_t>(batch.size()) - dups},
-                                             {"duplicateCount", dups}}));
-    return Exchange::Outcome{0, "success"};
-  });
-  if (outcome.code != 0) return reply(outcome.code, outcome.message);
-  std::int64_t dups = 0;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const auto& r = batch[i];
-    Json p{{"table", "entry_exit"}, {"record_id", results[i].id}, {"project", r.project_code},
-           {"team", r.team_sys_no}, {"id_masked", mask_id(r.id_number)}, {"date", r.date},
-           {"direction", r.type},   {"request_id", r.request_id}, {"dialect", c.ex.dialect},
-           {"received_mono", r.received_mono}, {"received_wall", r.received_wall}};
-    if (results[i].duplicate) {
-      ++dups;
-      p["original_id"] = results[i].id;
-      c.ex.publish_after_commit("platform.duplicate", std::move(p));
-    } else {
-      c.ex.publish_after_commit("platform.record_accepted", std::move(p));
-    }
-  }
-  return accepted(c.ex, Json{{"duplicateCount", dups}});
+  return store_batch(c, *team, batch, "workerList",
+                     [](WriteTxn& txn, const EntryExitRecord& r) { return txn.add_entry_exit(r); },
+                     [&c](const EntryExitRecord& r, std::int64_t id) {
+                       return Json{{"table", "entry_exit"}, {"record_id", id}, {"project", r.project_code},
+                                   {"team", r.team_sys_no}, {"id_masked", mask_id(r.id_number)}, {"date", r.date},
+                                   {"direction", r.type},   {"request_id", r.request_id}, {"dialect", c.ex.dialect},
+                                   {"received_mono", r.received_mono}, {"received_wall", r.received_wall}};
+                     });
 }
 
 DialectReply entry_exit_query(Call& c) {
