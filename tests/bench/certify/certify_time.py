@@ -26,11 +26,14 @@ gaterig.bench.certify_time/1); per-run RSS samples in OUT/run-N.rss.csv.
     # the whole standard (target <= 600 s), 3 runs:
     tests/bench/certify/certify_time.py --gaterig build/gaterig --runs 3
     # extra certify arguments after --, e.g. one clause:  -- -- -k jx_a02
+    # the same table for a certify --out folder that already exists (no run):
+    tests/bench/certify/certify_time.py --analyse out/certify
 
 Exit code: 0 when every run met the target and certify exited 0 or 1 (a device FAIL is a
 verdict, not a failure of the run), 1 when a target was missed, 2 when a run errored (exit >= 2).
 """
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -122,6 +125,33 @@ def phases(progress, t_start, t_end):
     }
 
 
+def trial_costs(trials_csv):
+    """What each kind of trial costs the run: per outcome class, the time from its photon to the
+    next trial's photon in the same group (the group's last trial has no next and is left out).
+    A refusal waits out the refusal window, a false reject the whole accept window."""
+    if not os.path.isfile(trials_csv):
+        return []
+    groups = {}
+    with open(trials_csv, newline="") as f:
+        for row in csv.DictReader(f):
+            try:
+                groups.setdefault(row["group"], []).append((int(row["photon_mono_ns"]), row["outcome"]))
+            except (KeyError, ValueError):
+                continue
+    costs = {}
+    for rows in groups.values():
+        rows.sort()
+        for (t, outcome), (t_next, _) in zip(rows, rows[1:]):
+            c = costs.setdefault(outcome, {"outcome": outcome, "trials": 0, "seconds": 0.0})
+            c["trials"] += 1
+            c["seconds"] += (t_next - t) / 1e9
+    out = []
+    for c in costs.values():
+        out.append({"outcome": c["outcome"], "trials": c["trials"], "seconds": round(c["seconds"], 1),
+                    "mean_s": round(c["seconds"] / c["trials"], 2)})
+    return sorted(out, key=lambda c: -c["seconds"])
+
+
 def run_once(args, index, extra):
     out = os.path.join(args.out, f"run-{index}")
     if os.path.exists(out):
@@ -174,6 +204,7 @@ def run_once(args, index, extra):
         "load_before": load_before,
         "load_after": load_average(),
         "phases": phases(progress, t_start, t_end),
+        "trial_costs": trial_costs(os.path.join(out, "trials.csv")),
         "processes": sampler.summary(),
         "stderr": stderr_path,
     }
@@ -203,24 +234,62 @@ def print_run(r, target):
     for g in sorted(p["groups"], key=lambda g: -g["seconds"]):
         print(f"   {g['group'][:34]:<34} {g['done']:>3}/{g['total'] or '?':<3} {g['seconds']:>8.1f} "
               f"{g.get('trials_per_s') or 0:>8.2f}")
+    print(f"   {'trials ending as':<26} {'trials':>6} {'seconds':>8} {'s/trial':>8}  (photon to the next photon)")
+    for c in r["trial_costs"]:
+        print(f"   {c['outcome']:<26} {c['trials']:>6} {c['seconds']:>8.1f} {c['mean_s']:>8.2f}")
     print(f"   {'process':<24} {'peak RSS MiB':>12} {'CPU s':>7}")
     for label, s in sorted(r["processes"].items(), key=lambda kv: -kv[1]["peak_rss_mib"]):
         print(f"   {label[:24]:<24} {s['peak_rss_mib']:>12.1f} {s['cpu_s']:>7.1f}")
 
 
+def analyse(out, quick):
+    """The table of an existing certify --out folder (a run made by hand or by the lead)."""
+    run_json = os.path.join(out, "run.json")
+    if os.path.isfile(run_json):
+        with open(run_json) as f:
+            quick = bool(json.load(f).get("quick", quick))
+    target = TARGET_S["quick" if quick else "full"]
+    progress = read_progress(os.path.join(out, "progress.jsonl"))
+    if not progress:
+        print(f"{out}: no progress.jsonl", file=sys.stderr)
+        return 2
+    t0, t1 = progress[0]["at"], progress[-1]["at"]
+    verdicts = {}
+    results_path = os.path.join(out, "results.json")
+    if os.path.isfile(results_path):
+        with open(results_path) as f:
+            verdicts = {c["id"]: c["verdict"] for c in json.load(f).get("clauses", [])}
+    vs = set(verdicts.values())
+    r = {"run": os.path.basename(os.path.normpath(out)), "out": out, "wall_s": round(t1 - t0, 2), "exit_code": None,
+         "verdict": "ERROR" if "ERROR" in vs else "FAIL" if "FAIL" in vs else "PASS" if vs else None,
+         "verdicts": verdicts, "load_before": load_average(), "load_after": load_average(),
+         "phases": phases(progress, t0, t1), "trial_costs": trial_costs(os.path.join(out, "trials.csv")),
+         "processes": {}}
+    print_run(r, target)
+    print("(analysed after the fact: the load shown is now's, not the run's)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--gaterig", required=True, help="the built gaterig (e.g. build/gaterig)")
+    ap.add_argument("--gaterig", help="the built gaterig (e.g. build/gaterig); required unless --analyse")
     ap.add_argument("--rig", default="rigs/sim.toml", help="rig description, relative to the repository root")
     ap.add_argument("--quick", action="store_true", help="certify --quick (target 120 s instead of 600 s)")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=None, help="where the runs go (default out/bench-certify-{quick,full})")
     ap.add_argument("--timeout", type=float, default=3600.0, help="a run longer than this is stopped (SIGTERM)")
+    ap.add_argument("--analyse", metavar="DIR", default=None,
+                    help="no run: the same table for a certify --out folder that exists (wall time from its "
+                         "progress.jsonl: first to last line, so without the startup and the report)")
     args, extra = ap.parse_known_args()
     if extra and extra[0] == "--":
         extra = extra[1:]
+    if args.analyse:
+        return analyse(args.analyse, args.quick)
+    if not args.gaterig:
+        ap.error("--gaterig is required (the built gaterig, e.g. build/gaterig)")
     args.gaterig = os.path.abspath(args.gaterig)
     if not os.access(args.gaterig, os.X_OK):
         ap.error(f"--gaterig {args.gaterig}: not an executable (build it: cmake --build BUILD --target gaterig "

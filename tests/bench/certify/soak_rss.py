@@ -37,6 +37,23 @@ from procmon import ProcessSampler, slope  # noqa: E402
 LIMIT_MIB = 1024.0
 
 
+def heap_in_use_mib():
+    """glibc's own count of allocated heap bytes in this process (every arena, mmapped chunks
+    included): C++ and Python alike, unlike RSS it does not count freed memory kept by malloc."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                   "fsmblks", "uordblks", "fordblks", "keepcost")]
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        m = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return None
+    return round((m.uordblks + m.hblkhd) / 2**20, 1)
+
+
 def load_average():
     with open("/proc/loadavg") as f:
         return [float(x) for x in f.read().split()[:3]]
@@ -64,6 +81,7 @@ def main():
     os.makedirs(out)
     marks = []   # (phase, t_s since the sampler started)
     load_before = load_average()
+    heap = {"start": heap_in_use_mib()}
     sampler = ProcessSampler(os.path.join(out, "soak_rss.csv"), tree_root=os.getpid()).start()
 
     def mark(phase):
@@ -73,6 +91,7 @@ def main():
     rig = gaterig.Rig(args.rig, work_dir=os.path.join(out, "rig-work"), seed=args.seed, gaterig_exe=gaterig_exe)
     result = {"schema": "gaterig.bench.soak_rss/1", "records": args.records, "rig": args.rig}
     code = 0
+    terminal = platform = None
     try:
         mark("rig start")
         rig.start()
@@ -117,6 +136,7 @@ def main():
         result["stored"] = stored
         result["timeline_events_after"] = rig.last_seq()
         mark(f"backfill done ({uploaded}/{stored}); settle")
+        heap["after_backfill"] = heap_in_use_mib()
         time.sleep(args.settle)  # nothing to wait for: memory sampled at rest
         result["terminal_status_queue"] = {k: v for k, v in terminal.status().items()
                                            if k in ("queue", "online", "soak_passes", "records_refused")}
@@ -129,6 +149,35 @@ def main():
         rig.stop()
         mark("end")
         sampler.stop()
+    # What the rig's timeline holds (every event stays for events.jsonl): written by the C++ side
+    # after the sampling, so counting them costs the figures nothing.
+    if "timeline_events_before" in result:
+        path = os.path.join(out, "events-soak.jsonl")
+        rig.write_events(path, append=False, after=result["timeline_events_before"])
+        kinds = {}
+        with open(path) as f:
+            for line in f:
+                k = json.loads(line)["kind"]
+                kinds[k] = kinds.get(k, 0) + 1
+        result["timeline_soak_events"] = {"count": sum(kinds.values()), "json_bytes": os.path.getsize(path),
+                                          "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:10])}
+    # Held or leaked? The Rig destroyed (timeline, in-process platform) and the heap trimmed: what
+    # the rig held comes back, a leak would not.
+    from procmon import rss_kib
+    result["controller_rss_mib"] = {"after_stop": round(rss_kib(os.getpid()) / 1024, 1)}
+    heap["after_stop"] = heap_in_use_mib()
+    terminal = platform = None  # they keep the Rig alive (reference_internal)
+    del rig, terminal, platform
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    result["controller_rss_mib"]["after_rig_destroyed"] = round(rss_kib(os.getpid()) / 1024, 1)
+    heap["after_rig_destroyed"] = heap_in_use_mib()
+    result["controller_heap_in_use_mib"] = heap
 
     # Slope during the backfill only: the soak itself fills the devsim's store on purpose.
     b0 = next((t for p, t in marks if p.startswith("soak done")), None)
@@ -153,6 +202,15 @@ def main():
         print(f"  soak {result['soak_s']} s: stored {result['stored']} (refused {result['soak'].get('refused')}, "
               f"lost {result['soak'].get('lost')}); backfill {result['backfill_s']} s: {result['uploaded']} received "
               f"by the platform; timeline {result['timeline_events_before']} -> {result['timeline_events_after']} events")
+    if "timeline_soak_events" in result:
+        te = result["timeline_soak_events"]
+        print(f"  timeline events from the soak on: {te['count']} ({te['json_bytes'] / 1e6:.1f} MB as JSON lines); "
+              f"kinds {te['kinds']}")
+    if "controller_rss_mib" in result:
+        c = result["controller_rss_mib"]
+        print(f"  rig controller RSS after rig.stop(): {c['after_stop']} MiB; after the Rig is destroyed and the heap "
+              f"trimmed: {c['after_rig_destroyed']} MiB")
+        print(f"  rig controller heap in use (glibc mallinfo2, MiB): {result['controller_heap_in_use_mib']}")
     print(f"  phases (s since start): " + ", ".join(f"{p} @{t}" for p, t in marks))
     print(f"  {'process':<26} {'first':>7} {'peak':>7} {'last':>7} {'slope':>9} {'backfill':>9} {'CPU s':>7}")
     print(f"  {'':<26} {'MiB':>7} {'MiB':>7} {'MiB':>7} {'MiB/min':>9} {'MiB/min':>9}")

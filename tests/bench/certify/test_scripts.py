@@ -51,6 +51,25 @@ class Phases(unittest.TestCase):
         self.assertIsNone(p["results_s"])
 
 
+class TrialCosts(unittest.TestCase):
+    def test_each_trial_costs_up_to_the_next_photon_of_its_group(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "trials.csv")
+            with open(path, "w") as f:
+                f.write("trial,group,photon_mono_ns,outcome\n"
+                        "T1,g1,1000000000,true_accept\n"
+                        "T2,g1,2000000000,false_reject\n"
+                        "T3,g1,7500000000,true_accept\n"
+                        "T1,g2,100000000000,correct_refusal\n"
+                        "T2,g2,101500000000,correct_refusal\n")
+            costs = {c["outcome"]: c for c in certify_time.trial_costs(path)}
+        self.assertEqual(costs["false_reject"]["seconds"], 5.5)
+        self.assertEqual(costs["true_accept"]["trials"], 1)   # the group's last has no next photon
+        self.assertEqual(costs["true_accept"]["seconds"], 1.0)
+        self.assertEqual(costs["correct_refusal"]["mean_s"], 1.5)
+        self.assertEqual(certify_time.trial_costs(os.path.join(d, "absent.csv")), [])
+
+
 class Matching(unittest.TestCase):
     MS = 1_000_000
 
