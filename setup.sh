@@ -18,6 +18,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-cryptography
+  python3-opencv  # tools/foreign_terminal: an independent terminal (YuNet + the embedder in cv2)
   nginx-light wrk xvfb sqlite3 poppler-utils
 )
 # npm (for the face models shipped as an npm package) comes from Debian only where the machine

@@ -1,13 +1,37 @@
 #include "rigs/rig/external_terminal.hpp"
 
+#include <fstream>
 #include <thread>
 
+#include "core/crypto.hpp"
 #include "rigs/rig/stop_wait.hpp"
 #include "simulator/device/http_client.hpp"
 
 namespace gaterig::rig {
 namespace {
 using namespace std::chrono_literals;
+}
+
+void write_card_book(const std::filesystem::path& path, const std::vector<fixtures::Person>& persons) {
+  Json cards = Json::array();
+  std::string format = "wg26";
+  for (const auto& p : persons) {
+    if (p.id_number.empty()) continue;
+    format = std::string(fixtures::to_string(p.card.format));
+    cards.push_back(Json{{"id_sha256", crypto::sha256_hex(p.id_number)}, {"facility", p.card.facility},
+                         {"number", p.card.number}, {"code", p.card.code()}});
+  }
+  const Json book{{"schema", "gaterig.cards/1"}, {"format", format}, {"cards", std::move(cards)}};
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << book.dump(1) << "\n";
+    if (!out.flush()) throw std::runtime_error("terminal.card_book: cannot write " + tmp.string());
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error("terminal.card_book: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
 }
 
 ExternalTerminal::ExternalTerminal(std::string address, std::string admin, std::string mode,

@@ -5,10 +5,20 @@
 // driver of its own). Without an admin endpoint, status()/firmware() throw TerminalError and the
 // identity comes from the report's manual entries.
 #include <mutex>
+#include <vector>
 
+#include "fixtures/manifest.hpp"
 #include "rigs/rig/terminal.hpp"
 
 namespace gaterig::rig {
+
+// The cards the lab issued to the set's persons, for a terminal the rig does not configure
+// itself (docs/external-terminal.md): {"schema": "gaterig.cards/1", "format": "wg26"|"wg34",
+// "cards": [{"id_sha256", "facility", "number", "code"}]}. Keyed by the SHA-256 (hex) of the ID
+// number, so no ID number is written in clear; the terminal hashes the ones it decrypts.
+// Written to a temporary file and renamed (a terminal polling it never reads half of it);
+// std::runtime_error naming the path when it cannot be written.
+void write_card_book(const std::filesystem::path& path, const std::vector<fixtures::Person>& persons);
 
 class ExternalTerminal final : public Terminal {
  public:
@@ -22,6 +32,7 @@ class ExternalTerminal final : public Terminal {
   void power_on() override;
   void supply_changed(bool on) override;
   bool wait_ready(std::chrono::milliseconds timeout) override;
+  bool has_status() const override { return !host_.empty(); }
   Json status() override;
   Json firmware() override;
   Json set_params(const Json& params) override;

@@ -36,7 +36,12 @@ std::string Rig::socket_path(const std::string& configured, const char* name) {
   fs::path p = configured.empty() ? fs::path(name) : fs::path(configured);
   if (p.is_relative()) p = options_.work_dir / p;
   p = fs::absolute(p).lexically_normal();
-  if (p.string().size() < 100) return p.string();
+  if (p.string().size() < 100) {
+    // A fixed path outside the work dir (an external terminal finds the rig there) may be new.
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    return p.string();
+  }
   // sun_path holds 108 bytes; a deep work dir (pytest's tmp_path) gets its sockets in /tmp.
   if (short_socket_dir_.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "gaterig-rig-XXXXXX").string();
@@ -81,7 +86,10 @@ void Rig::start_platform() {
 void Rig::start_terminal() {
   const auto& tw = description_.terminal;
   Terminal::PowerSwitch relay;
-  if (bench_) relay = [this](bool on) { on ? bench_->power_on() : bench_->power_cut(); };
+  // The simulated bench's relay switches the devsim it spawned; a lab's own terminal program
+  // beside a simulated bench is not on that outlet, so it has no power control (TerminalError).
+  if (bench_ && (tw.kind == "devsim" || !bench_->simulated()))
+    relay = [this](bool on) { on ? bench_->power_on() : bench_->power_cut(); };
   const auto ready_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(tw.ready_timeout_s * 1000));
   if (tw.kind == "devsim") {
     const auto& project = parts_->platform_config.projects.front();
@@ -115,6 +123,12 @@ void Rig::start_terminal() {
                                                    bench_ && bench_->simulated() ? relay : Terminal::PowerSwitch{});
     terminal_ = std::move(devsim);
   } else {
+    if (!tw.card_book.empty()) {
+      fs::path book = tw.card_book;
+      if (book.is_relative()) book = options_.work_dir / book;
+      write_card_book(book, fixture_set().persons);
+      LOG_INFO("rig", "card book for the external terminal: " << book.string());
+    }
     terminal_ = std::make_unique<ExternalTerminal>(tw.address, tw.admin, tw.mode, ready_timeout, timeline_, relay);
   }
   if (bench_) bench_->on_terminal_power([t = terminal_.get()](bool on) { t->supply_changed(on); });
@@ -124,14 +138,16 @@ void Rig::start_terminal() {
     return p ? p->id_number : std::string();
   });
   terminal_->start();
-  // The simulated camera must be looking before the first presentation, or it is missed.
-  if (auto* monitor = dynamic_cast<display::MonitorDisplay*>(display_.get()); monitor && tw.kind == "devsim") {
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
+  // The camera on the monitor link (the devsim's, or an external program's) must be looking
+  // before the first presentation, or it is missed.
+  if (auto* monitor = dynamic_cast<display::MonitorDisplay*>(display_.get())) {
+    const auto deadline = std::chrono::steady_clock::now() + (tw.kind == "devsim" ? 20000ms : ready_timeout);
     while (!monitor->publisher().wait_for_subscribers(1, 100ms)) {
       if (stop_requested()) throw std::runtime_error("rig start interrupted by a stop request");
       if (std::chrono::steady_clock::now() > deadline)
-        throw std::runtime_error("the simulated terminal's camera did not connect to the monitor link " +
-                                 parts_->monitor_path + " within 20 s");
+        throw std::runtime_error("the " + std::string(tw.kind == "devsim" ? "simulated" : "external") +
+                                 " terminal's camera did not connect to the monitor link " + parts_->monitor_path +
+                                 " within " + std::to_string(tw.kind == "devsim" ? 20 : static_cast<int>(tw.ready_timeout_s)) + " s");
     }
   }
 }
@@ -245,7 +261,13 @@ std::vector<fixtures::Person> Rig::enrolled_persons() const {
 
 EnrollmentReport Rig::enroll(const std::vector<fixtures::Person>& persons) {
   if (!enrollment_) throw std::logic_error("rig: not started (no platform to enroll into)");
-  return enrollment_->enroll(persons, fixtures().dir);
+  return enrolled(enrollment_->enroll(persons, fixtures().dir));
+}
+
+EnrollmentReport Rig::enrolled(EnrollmentReport r) {
+  enrolled_seq_ = timeline_.last_seq();
+  enrolled_at_ = r.done;
+  return r;
 }
 
 EnrollmentReport Rig::enroll_capacity(std::size_t count) {
@@ -271,12 +293,51 @@ EnrollmentReport Rig::enroll_capacity(std::size_t count) {
     w.enrollment = photos[i % photos.size()];
     workers.push_back(std::move(w));
   }
-  return enrollment_->enroll(workers, fixtures().dir);
+  return enrolled(enrollment_->enroll(workers, fixtures().dir));
 }
 
 SyncReport Rig::wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal) {
   if (!enrollment_) throw std::logic_error("rig: not started");
+  if (!terminal().has_status()) {
+    SyncReport r = wait_fetched(timeout);
+    if (r.synced) r.enrolled = count;
+    return r;
+  }
   return enrollment_->wait_synced(terminal(), count, timeout, ask_terminal);
+}
+
+SyncReport Rig::wait_fetched(std::chrono::milliseconds timeout) {
+  SyncReport r;
+  // A fetch received after the enrollment was done (a query already under way may miss it).
+  const MonoNs from = enrolled_at_ != 0 ? enrolled_at_ : mono_now();
+  const auto fetch = [from](const Event& e) {
+    return e.kind == "platform.request" && e.at >= from && e.payload.value("method", "") == "ProjectWorker.Query" &&
+           e.payload.value("code", -1) == 0 && e.payload.value("peer", "").rfind("rig-", 0) != 0;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::uint64_t cursor = enrolled_seq_;
+  std::optional<Event> first;
+  while (!first) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left <= 0ms || stop_requested()) break;
+    first = timeline_.wait_for(cursor, fetch, std::min<std::chrono::milliseconds>(left, 200ms));
+  }
+  if (!first) {
+    r.error = "the terminal has no status to ask, and the platform saw no ProjectWorker.Query from it within " +
+              std::to_string(timeout.count()) + " ms of the enrollment";
+  } else {
+    r.synced = true;
+    r.seconds = static_cast<double>(std::max<MonoNs>(0, first->at - from)) / 1e9;
+    // Its photos are being turned into templates now; its next fetch (a polling terminal's next
+    // round) says it is done with these, else 2 s of grace.
+    timeline_.wait_for(first->seq, fetch, 2000ms);
+    LOG_WARN("rig", "the terminal has no status: assumed synced when it fetched the workers (ProjectWorker.Query "
+                        << r.seconds << " s after the enrollment); its enrollment failures are not observable");
+  }
+  timeline_.publish(Event{mono_now(), "rig", "rig.enrollment_synced",
+                          Json{{"synced", r.synced}, {"how", "platform fetch (no terminal status)"},
+                               {"seconds", r.seconds}, {"error", r.error}}});
+  return r;
 }
 
 cv::Mat Rig::load_image(const fixtures::FileRef& ref) const {

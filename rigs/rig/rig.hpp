@@ -97,6 +97,10 @@ class Rig {
   // reported as already there) and the set's enrollment photos cycled. Only for scenarios run
   // last: recognition trials against a gallery of look-alikes would be meaningless.
   EnrollmentReport enroll_capacity(std::size_t count);
+  // Until the terminal holds `count` workers (its status), or, for a terminal with no status (an
+  // external one without an admin endpoint), until the platform saw it fetch the workers
+  // (ProjectWorker.Query after the last enrollment, then its next query or 2 s): `enrolled` is
+  // then `count` as an assumption the log states, and `seconds` runs to that first fetch.
   SyncReport wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal = false);
 
   // Loads a presentation's image from the set (first frame), for display().show().
@@ -114,6 +118,8 @@ class Rig {
   void start_platform();
   void start_terminal();
   std::string socket_path(const std::string& configured, const char* name);
+  EnrollmentReport enrolled(EnrollmentReport r);
+  SyncReport wait_fetched(std::chrono::milliseconds timeout);
 
   RigDescription description_;
   RigOptions options_;
@@ -125,6 +131,8 @@ class Rig {
   std::unique_ptr<Terminal> terminal_;
   std::unique_ptr<Enrollment> enrollment_;
   std::string team_;
+  std::uint64_t enrolled_seq_ = 0;  // the timeline's last event when the last enrollment was done
+  MonoNs enrolled_at_ = 0;          // ... and when it was done
   std::filesystem::path short_socket_dir_;  // when the work dir is too deep for a Unix socket path
   bool started_ = false;
 };

@@ -72,7 +72,10 @@ Json Rig::check() {
   add("wiegand", what("wiegand"), wiegand_ && wiegand_->running(),
       Json{{"frames", wiegand_ ? wiegand_->frames() : 0}});
 
-  if (terminal_) {
+  if (terminal_ && !terminal_->has_status()) {
+    // Nothing to ask (an external terminal without an admin endpoint): not a fault of the rig.
+    add("terminal", what("terminal"), true, "no admin endpoint: not asked");
+  } else if (terminal_) {
     try {
       const Json s = terminal_->status();
       add("terminal", what("terminal"), true,

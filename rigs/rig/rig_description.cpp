@@ -189,7 +189,8 @@ std::string devsim_table_text(std::string_view text, const std::string& file) {
 }
 
 TerminalWiring parse_terminal(const Config& t, std::string_view text, const std::string& file) {
-  t.reject_unknown({"kind", "profile", "mode", "power_outlet", "ready_timeout_s", "devsim", "address", "admin"});
+  t.reject_unknown({"kind", "profile", "mode", "power_outlet", "ready_timeout_s", "devsim", "address", "admin",
+                    "card_book"});
   TerminalWiring w;
   w.kind = one_of(t, "kind", "devsim", {"devsim", "external"});
   w.mode = one_of(t, "mode", "test", {"test", "liveness"});
@@ -197,7 +198,7 @@ TerminalWiring parse_terminal(const Config& t, std::string_view text, const std:
   w.ready_timeout_s = t.get_double("ready_timeout_s", w.ready_timeout_s);
   if (!(w.ready_timeout_s > 0 && w.ready_timeout_s <= 3600)) t.fail("ready_timeout_s", "expected seconds in (0, 3600]");
   if (w.kind == "devsim") {
-    for (auto k : {"address", "admin"})
+    for (auto k : {"address", "admin", "card_book"})
       if (t.has(k)) t.fail(k, "is for kind = \"external\"; the rig runs the devsim itself");
     w.profile = t.get_string("profile", w.profile);
     if (w.profile.empty()) t.fail("profile", "expected a devsim profile (\"compliant\")");
@@ -212,6 +213,7 @@ TerminalWiring parse_terminal(const Config& t, std::string_view text, const std:
     w.admin = t.get_string("admin", "");
     if (!w.admin.empty() && w.admin.rfind("http://", 0) != 0)
       t.fail("admin", "expected \"http://HOST:PORT\" (the terminal's admin endpoint), found \"" + w.admin + "\"");
+    w.card_book = t.get_string("card_book", "");
   }
   return w;
 }
@@ -370,7 +372,9 @@ RigDescription RigDescription::parse(std::string_view text, const std::filesyste
       root.table("wiegand").fail("source", "a sim rig listens on the virtual wire (source = \"virtual\")");
     if (d.bench.present && !d.bench.simulated)
       root.table("bench").fail("simulated", "a sim rig has the simulated bench (simulated = true)");
-    if (d.terminal.kind != "devsim") root.table("terminal").fail("kind", "a sim rig runs the simulated terminal (kind = \"devsim\")");
+    // An external terminal on the simulated bench is a lab's own program beside the rig
+    // (docs/external-terminal.md): it reaches the monitor link, the wire and the platform at the
+    // addresses the description fixes. The bench's relay cannot switch a process it did not start.
   } else {
     if (d.bench.present && d.bench.simulated)
       root.table("bench").fail("simulated", "a real rig drives real instruments (simulated = false)");

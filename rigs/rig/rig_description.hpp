@@ -95,6 +95,9 @@ struct TerminalWiring {
   // external: where the terminal is and its admin endpoint, when it has one we can speak
   std::string address;               // the terminal's IP on the bench network (informational)
   std::string admin;                 // "http://HOST:PORT" (GET /status, /firmware), empty: none
+  // Where the rig writes the cards it issued to the set's persons (JSON, docs/external-terminal.md)
+  // for the terminal to load; relative to the run's work dir; empty: not written.
+  std::string card_book;
 };
 
 struct SynthParams {

@@ -68,6 +68,9 @@ class Terminal {
   virtual void supply_changed(bool on) = 0;
   virtual bool wait_ready(std::chrono::milliseconds timeout) = 0;
 
+  // False when the terminal has no status to ask at all (an external one without an admin
+  // endpoint): the rig then learns what it can from the platform instead (Rig::wait_synced).
+  virtual bool has_status() const { return true; }
   virtual Json status() = 0;    // the terminal's own status (devsim: GET /status); TerminalError
   virtual Json firmware() = 0;  // vendor, model, serial, firmware_version, firmware_hash
   virtual Json set_params(const Json& params) = 0;
