@@ -224,8 +224,12 @@ def main():
               f"{r['photon_offset_ms']['max_abs']:>7.3f} {r['injection_error_ms']['max_abs']:>7.3f} "
               f"{r['capture_lag_ms']['mean']:>8.3f} {r['vs_terminal_ms']['max_abs']:>8.4f}")
     print(f"target: |error| <= {TARGET_MS} ms on every matched trial: {'met' if ok else 'MISSED'}")
+    vs = [r["vs_terminal_ms"]["max_abs"] for r in results if r["vs_terminal_ms"]]
+    rig_ok = bool(vs) and max(vs) <= TARGET_MS
+    print(f"the rig alone (vs the terminal's own shown->first edge): max |{max(vs) if vs else None}| ms: "
+          f"{'met' if rig_ok else 'MISSED'}; the rest of the error is the terminal's (injection column)")
     doc = {"schema": "gaterig.bench.latency_accuracy/1", "rig": args.rig, "gaterig": gaterig_exe,
-           "target_ms": TARGET_MS, "target_met": ok, "load_before": load_before, "load_after": load_after,
+           "target_ms": TARGET_MS, "target_met": ok, "rig_vs_terminal_met": rig_ok, "load_before": load_before, "load_after": load_after,
            "seconds": round(time.monotonic() - t0, 1), "delays": results}
     if args.json_out:
         with open(args.json_out, "w") as f:

@@ -141,30 +141,35 @@ def main():
         result["terminal_status_queue"] = {k: v for k, v in terminal.status().items()
                                            if k in ("queue", "online", "soak_passes", "records_refused")}
         mark("rig stop")
+        heap["before_stop"] = heap_in_use_mib()
     except gaterig.RigError as exc:
         print(f"soak_rss: rig error: {exc}", file=sys.stderr)
         result["error"] = str(exc)
         code = 3
     finally:
         rig.stop()
+        # As the certify plugin does at the end of a session (stop_rig): every event of the run into
+        # events.jsonl, by the C++ side (it copies the timeline once more on the way).
+        mark("rig stopped; events.jsonl")
+        events_path = os.path.join(out, "events.jsonl")
+        rig.write_events(events_path, append=False)
         mark("end")
         sampler.stop()
-    # What the rig's timeline holds (every event stays for events.jsonl): written by the C++ side
-    # after the sampling, so counting them costs the figures nothing.
+    # What the rig's timeline held (every event stays for events.jsonl).
     if "timeline_events_before" in result:
-        path = os.path.join(out, "events-soak.jsonl")
-        rig.write_events(path, append=False, after=result["timeline_events_before"])
-        kinds = {}
-        with open(path) as f:
+        kinds, count = {}, 0
+        with open(events_path) as f:
             for line in f:
-                k = json.loads(line)["kind"]
-                kinds[k] = kinds.get(k, 0) + 1
-        result["timeline_soak_events"] = {"count": sum(kinds.values()), "json_bytes": os.path.getsize(path),
+                e = json.loads(line)
+                if e.get("seq", 0) > result["timeline_events_before"]:
+                    kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+                    count += 1
+        result["timeline_soak_events"] = {"count": count, "events_jsonl_bytes": os.path.getsize(events_path),
                                           "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:10])}
     # Held or leaked? The Rig destroyed (timeline, in-process platform) and the heap trimmed: what
     # the rig held comes back, a leak would not.
     from procmon import rss_kib
-    result["controller_rss_mib"] = {"after_stop": round(rss_kib(os.getpid()) / 1024, 1)}
+    result["controller_rss_mib"] = {"after_stop_and_events_jsonl": round(rss_kib(os.getpid()) / 1024, 1)}
     heap["after_stop"] = heap_in_use_mib()
     terminal = platform = None  # they keep the Rig alive (reference_internal)
     del rig, terminal, platform
@@ -204,11 +209,13 @@ def main():
               f"by the platform; timeline {result['timeline_events_before']} -> {result['timeline_events_after']} events")
     if "timeline_soak_events" in result:
         te = result["timeline_soak_events"]
-        print(f"  timeline events from the soak on: {te['count']} ({te['json_bytes'] / 1e6:.1f} MB as JSON lines); "
+        print(f"  timeline events from the soak on: {te['count']} (events.jsonl of the run: "
+              f"{te['events_jsonl_bytes'] / 1e6:.1f} MB); "
               f"kinds {te['kinds']}")
     if "controller_rss_mib" in result:
         c = result["controller_rss_mib"]
-        print(f"  rig controller RSS after rig.stop(): {c['after_stop']} MiB; after the Rig is destroyed and the heap "
+        print(f"  rig controller RSS after rig.stop() and events.jsonl: {c['after_stop_and_events_jsonl']} MiB; "
+              f"after the Rig is destroyed and the heap "
               f"trimmed: {c['after_rig_destroyed']} MiB")
         print(f"  rig controller heap in use (glibc mallinfo2, MiB): {result['controller_heap_in_use_mib']}")
     print(f"  phases (s since start): " + ", ".join(f"{p} @{t}" for p, t in marks))
