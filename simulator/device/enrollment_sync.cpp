@@ -62,11 +62,11 @@ void EnrollmentSync::save_directory() const {
 }
 
 SyncReport EnrollmentSync::run() {
-  const MonoNs started = mono_now();
+  std::lock_guard run_lock(run_mu_);
+  const MonoNs started = mono_now();  // after the lock: the time of this sync, not of waiting for another
   SyncReport r;
   r.at = wall_now();
   std::set<std::string> listed;
-  std::lock_guard run_lock(run_mu_);
   {
     std::lock_guard lock(mu_);
     running_ = true;

@@ -157,6 +157,17 @@ def test_green_qr_codes_only_are_expected_to_open(kit):
     assert not a17.green({"qr_valid": False, "qr": "GRQR1;id=12;status=green;check=00000000"})
 
 
+def test_a_short_plan_of_invalid_codes_shows_every_kind(kit):
+    a17 = load("test_jx_a17_qr_codes")
+    codes = [("c1", "cut"), ("c2", "cut"), ("c3", "cut"), ("k1", "checksum"), ("e1", "expired"), ("e2", "expired")]
+    kind = dict(codes)
+    picked = a17.spread([c for c, _ in codes], 4, kind.get)
+    assert len(picked) == 4 and {kind[c] for c in picked} == {"cut", "checksum", "expired"}
+    assert a17.spread(["a", "b"], 6, kind.get) == ["a", "b"]  # no more than there are: all of them
+    set_tags = types.SimpleNamespace(of=lambda pid: {"derived_from": {"params": {"qr_corruption": "smear"}}})
+    assert a17.corruption(set_tags, "P0001-01~qr#2") == "smear"
+
+
 def test_matrix_keywords_select_one_clause_file():
     a = {p.name for p in SCENARIOS.glob("test_jx_a01_*.py")}
     assert a and all("jx_a01" in n for n in a)

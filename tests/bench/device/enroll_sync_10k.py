@@ -10,9 +10,12 @@ device.sync log line) and the load average.
 
 Photos: `gaterig fixtures synth` makes --identities synthetic persons (enrollment photo and one
 probe each, so 2 x identities distinct PNGs of ~80-115 KB); the N platform workers cycle over them
-(each has its own synthetic ID number). The engine does the whole detection + embedding for
-every worker whatever photo it carries, so the time is that of N distinct photos; the gallery
-then holds look-alike rows, which does not matter to the sync time. PNGs are bigger than field
+(each has its own synthetic ID number), and each worker's file is made distinct: a PNG text chunk
+naming the worker goes in before IEND (same pixels, different bytes, so a terminal that caches
+templates by the photo's SHA-256 still decodes, detects and embeds every one). The time is that
+of N distinct photo files; the gallery then holds look-alike rows, which does not matter to the
+sync time. --same-bytes sends the cycled files unchanged (what a capacity test that reuses a
+set's photos sends). PNGs are bigger than field
 JPEG head photos (the platform's 50 KB limit is raised here as in tests/python/devsim_rig.py),
 so the transfer part is on the heavy side.
 
@@ -24,10 +27,12 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
@@ -82,15 +87,29 @@ def make_photos(gaterig, folder, identities, jobs):
     photos = []
     for rel in paths:
         with open(os.path.join(folder, rel), "rb") as f:
-            photos.append(base64.b64encode(f.read()).decode())
+            photos.append(f.read())
     return photos
 
 
-def enroll(port, persons, photos, batch):
+def distinct_png(png, n):
+    """The same image with a tEXt chunk naming worker n before IEND: other bytes, same pixels."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[-12:-8] != struct.pack(">I", 0) or png[-8:-4] != b"IEND":
+        raise ValueError("expected a PNG ending in an empty IEND chunk")
+    data = b"Comment\x00gaterig bench worker " + str(n).encode()
+    chunk = struct.pack(">I", len(data)) + b"tEXt" + data + struct.pack(">I", zlib.crc32(b"tEXt" + data) & 0xffffffff)
+    return png[:-12] + chunk + png[-12:]
+
+
+def enroll(port, persons, photos, batch, same_bytes):
     client = NationalClient("127.0.0.1", port, PROJECT_1["appid"], PROJECT_1["appsecret"], timeout=120.0)
+    cycled = [base64.b64encode(p).decode() for p in photos] if same_bytes else None
+
+    def head_image(n):
+        return cycled[n % len(cycled)] if same_bytes else base64.b64encode(distinct_png(photos[n % len(photos)], n)).decode()
+
     for start in range(0, persons, batch):
         workers = [{"workerName": f"Bench Worker {n}", "idCardType": "01", "idCardNumber": client.enc(synthetic_id(n)),
-                    "workType": "010", "headImage": photos[n % len(photos)]}
+                    "workType": "010", "headImage": head_image(n)}
                    for n in range(start, min(persons, start + batch))]
         status, reply = client.call("ProjectWorker.Add", {"projectCode": PROJECT_1["code"],
                                                           "teamSysNo": PROJECT_1["team"], "workerList": workers})
@@ -110,6 +129,8 @@ def main():
     ap.add_argument("--work", help="working folder (default: a temporary one, removed afterwards)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed for the terminal's ready line")
     ap.add_argument("--json", action="store_true", help="print only the result as JSON")
+    ap.add_argument("--same-bytes", action="store_true",
+                    help="send the cycled photo files unchanged (default: each worker's file made distinct)")
     a = ap.parse_args()
 
     work = a.work or tempfile.mkdtemp(prefix="gaterig-enroll-sync-")
@@ -119,7 +140,7 @@ def main():
     try:
         t = time.monotonic()
         photos = make_photos(a.gaterig, os.path.join(work, "set"), a.identities, a.jobs)
-        say(f"{len(photos)} distinct photos ({sum(len(p) for p in photos) * 3 // 4 // len(photos) // 1024} KB average) "
+        say(f"{len(photos)} distinct images ({sum(len(p) for p in photos) // len(photos) // 1024} KB average) "
             f"in {time.monotonic() - t:.1f} s")
 
         config = os.path.join(work, "platform.toml")
@@ -130,7 +151,7 @@ def main():
         port = platform.wait_json_line(lambda o: o.get("event") == "ready", timeout=60)["port"]
 
         t = time.monotonic()
-        enroll(port, a.persons, photos, a.batch)
+        enroll(port, a.persons, photos, a.batch, a.same_bytes)
         add_s = time.monotonic() - t
         say(f"ProjectWorker.Add of {a.persons} workers in batches of {a.batch}: {add_s:.1f} s")
 
@@ -155,7 +176,9 @@ def main():
                 sync = json.loads(re.search(r"device\.sync (\{.*\})", line).group(1))
             except (TimeoutError, AttributeError):
                 sync = {}
-        result = {"schema": "gaterig.bench.enroll_sync/1", "persons": a.persons, "distinct_photos": len(photos),
+        result = {"schema": "gaterig.bench.enroll_sync/1", "persons": a.persons, "distinct_images": len(photos),
+                  "distinct_files": len(photos) if a.same_bytes else a.persons,
+                  "sync_phases_ms": sync.get("phases_ms"),
                   "add_batch": a.batch, "add_s": round(add_s, 1), "page_size": a.page_size,
                   "ready_s": round(ready_s, 1), "enrolled": ready.get("enrolled"),
                   "enroll_failures": ready.get("enroll_failures"), "sync_elapsed_ms": sync.get("elapsed_ms"),
