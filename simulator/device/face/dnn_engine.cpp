@@ -4,8 +4,12 @@
 #include <mutex>
 #include <thread>
 
+#include <opencv2/imgproc.hpp>
+
+#include "fixtures/face/align.hpp"
 #include "fixtures/face/embedder.hpp"
 #include "simulator/device/face/engines.hpp"
+#include "simulator/device/face/face_crop.hpp"
 #include "simulator/device/face/frame_checks.hpp"
 #include "simulator/device/face/gallery.hpp"
 
@@ -21,10 +25,34 @@ struct Pipeline {
       : detector(fixtures::open_yunet_detector(m.yunet, threshold)), embedder(m.embedder) {}
 };
 
+// The two embeddings of a face: the whole face, and the upper face with the lower one covered by
+// the terminal's generic mask (face_crop.hpp), both from the light-normalised aligned crop.
+struct FaceCodes {
+  fixtures::Embedding face, periocular;
+  bool light_normalised = false;
+};
+
+FaceCodes embed_face(fixtures::FaceEmbedder& embedder, const cv::Mat& image, const fixtures::DetectedFace& face,
+                     bool normalise, bool periocular) {
+  cv::Mat bgr = image;
+  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+  else if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+  const cv::Mat aligned = fixtures::align_face(bgr, face.landmarks);
+  FaceCodes c;
+  const cv::Mat lit = normalise ? normalise_light(aligned) : aligned;
+  c.light_normalised = lit.data != aligned.data;
+  c.face = embedder.embed_aligned(lit);
+  if (periocular) {
+    const cv::Mat eyes = align_on_eyes(bgr, face.right_eye(), face.left_eye());
+    c.periocular = embedder.embed_aligned(cover_lower_face(normalise ? normalise_light(eyes) : eyes));
+  }
+  return c;
+}
+
 // An enrollment photo made ready for the gallery (no gallery state touched).
 struct Prepared {
   EnrollResult result;
-  fixtures::Embedding embedding;
+  FaceCodes codes;
 };
 
 Prepared prepare_enrollment(fixtures::FaceDetector& detector, fixtures::FaceEmbedder& embedder, const cv::Mat& bgr,
@@ -35,7 +63,7 @@ Prepared prepare_enrollment(fixtures::FaceDetector& detector, fixtures::FaceEmbe
   Prepared out;
   fixtures::DetectedFace face;
   out.result = check_enrollment_faces(detector.detect(bgr), c, face);
-  if (out.result.ok()) out.embedding = embedder.embed(bgr, face);
+  if (out.result.ok()) out.codes = embed_face(embedder, bgr, face, c.normalise_light, /*periocular=*/true);
   return out;
 }
 
@@ -47,10 +75,16 @@ class DnnEngine final : public FaceEngine {
         detector_(fixtures::open_yunet_detector(m.yunet, c.detector_threshold)),
         embedder_(m.embedder),
         gallery_(fixtures::kEmbeddingSize, c.capacity),
-        file_(data_dir.empty() ? data_dir : data_dir / kGalleryFileName) {
+        periocular_(fixtures::kEmbeddingSize, c.capacity),
+        file_(data_dir.empty() ? data_dir : data_dir / kGalleryFileName),
+        periocular_file_(data_dir.empty() ? data_dir : data_dir / kPeriocularGalleryFileName) {
     if (!m.liveness.empty()) liveness_ = std::make_unique<LivenessModel>(m.liveness);
     std::error_code ec;
     if (!file_.empty() && std::filesystem::exists(file_, ec)) gallery_ = Gallery::load(file_, c.capacity);
+    // A data dir from before the periocular gallery has none: those persons are matched on the
+    // whole face only until they are enrolled again (a changed photo, or an emptied data dir).
+    if (!periocular_file_.empty() && std::filesystem::exists(periocular_file_, ec))
+      periocular_ = Gallery::load(periocular_file_, c.capacity);
   }
 
   ~DnnEngine() override {
@@ -71,6 +105,7 @@ class DnnEngine final : public FaceEngine {
     std::lock_guard lock(mu_);
     config_ = c;
     gallery_.set_capacity(c.capacity);
+    periocular_.set_capacity(c.capacity);
   }
 
   EnrollResult enroll(const std::string& person, std::span<const std::uint8_t> photo) override {
@@ -121,6 +156,8 @@ class DnnEngine final : public FaceEngine {
   bool remove(const std::string& person) override {
     std::lock_guard lock(mu_);
     const bool removed = gallery_.remove(person);
+    periocular_.remove(person);
+    centred_dirty_ = true;
     if (removed) persist();
     return removed;
   }
@@ -139,18 +176,67 @@ class DnnEngine final : public FaceEngine {
     FrameAnalysis a;
     if (!frame.empty()) {
       const auto face = check_frame(frame, detector_->detect(frame), config_, liveness_.get(), a);
-      if (face) {
-        const GallerySearch s = gallery_.search(embedder_.embed(frame, *face));
-        if (s.best) a.best = Match{s.best->person, s.best->similarity};
-        if (s.runner_up) a.runner_up = Match{s.runner_up->person, s.runner_up->similarity};
-        a.matched = s.best && s.best->similarity >= std::min(config_.match_threshold, config_.match_threshold_ceiling);
-      }
+      if (face) match_locked(frame, *face, a);
     }
     a.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     return a;
   }
 
  private:
+  // The whole face first; when it does not match and the face wears a mask (or, with
+  // periocular_always, whatever it wears), the upper face against the periocular gallery at its own
+  // threshold. A degraded profile's ceiling caps both thresholds.
+  void match_locked(const cv::Mat& frame, const fixtures::DetectedFace& face, FrameAnalysis& a) {
+    const FaceEngineConfig& c = config_;
+    const bool try_periocular = c.match_periocular && c.match_masked && periocular_.size() >= kMinPeriocularGallery &&
+                                (c.periocular_always || (a.mask.checked && a.mask.present));
+    const FaceCodes codes = embed_face(embedder_, frame, face, c.normalise_light, try_periocular || c.periocular_measure);
+    a.light_normalised = codes.light_normalised;
+    const GallerySearch s = gallery_.search(codes.face);
+    if (s.best) a.best = Match{s.best->person, s.best->similarity};
+    if (s.runner_up) a.runner_up = Match{s.runner_up->person, s.runner_up->similarity};
+    a.matched = s.best && s.best->similarity >= std::min(c.match_threshold, c.match_threshold_ceiling);
+    if (a.matched) a.matched_on = "face";
+    if (codes.periocular.empty() || periocular_.size() < kMinPeriocularGallery) return;
+    const GallerySearch p = search_periocular_locked(codes.periocular);
+    if (p.best) a.periocular = Match{p.best->person, p.best->similarity};
+    if (a.matched || !try_periocular || !p.best) return;
+    if (p.best->similarity >= std::min(c.periocular_threshold, c.match_threshold_ceiling)) {
+      a.best = a.periocular;
+      a.runner_up = p.runner_up ? std::optional<Match>(Match{p.runner_up->person, p.runner_up->similarity}) : std::nullopt;
+      a.matched = true;
+      a.matched_on = "periocular";
+    }
+  }
+
+  // Upper faces with the mid-grey cover all look alike to the embedder (raw cosine of different
+  // persons 0.4-0.8): what they share is taken out by centring on the gallery's mean upper face,
+  // which needs enough persons to be a mean (below kMinPeriocularGallery masked faces are matched
+  // on the whole face only). The centred copy is rebuilt after enrollment changes, on first use.
+  static constexpr std::size_t kMinPeriocularGallery = 5;
+  GallerySearch search_periocular_locked(const fixtures::Embedding& probe) {
+    const int dim = periocular_.dim();
+    if (centred_dirty_) {
+      mean_.assign(static_cast<std::size_t>(dim), 0.0F);
+      for (std::size_t i = 0; i < periocular_.size(); ++i) {
+        const auto r = periocular_.row(i);
+        for (int k = 0; k < dim; ++k) mean_[static_cast<std::size_t>(k)] += r[static_cast<std::size_t>(k)];
+      }
+      for (float& v : mean_) v /= static_cast<float>(periocular_.size());
+      centred_ = Gallery(dim, periocular_.size());
+      std::vector<float> row(static_cast<std::size_t>(dim));
+      for (std::size_t i = 0; i < periocular_.size(); ++i) {
+        const auto r = periocular_.row(i);
+        for (int k = 0; k < dim; ++k) row[static_cast<std::size_t>(k)] = r[static_cast<std::size_t>(k)] - mean_[static_cast<std::size_t>(k)];
+        centred_.add(periocular_.persons()[i], row);
+      }
+      centred_dirty_ = false;
+    }
+    std::vector<float> x(probe.begin(), probe.end());
+    for (int k = 0; k < dim; ++k) x[static_cast<std::size_t>(k)] -= mean_[static_cast<std::size_t>(k)];
+    return centred_.search(x);
+  }
+
   bool room_for_locked(const std::string& person) const {
     return gallery_.contains(person) || gallery_.size() < gallery_.capacity();
   }
@@ -165,7 +251,9 @@ class DnnEngine final : public FaceEngine {
     if (!p.result.ok()) return p.result;
     if (!room_for_locked(person)) return store_full_locked();
     p.result.status =
-        gallery_.add(person, p.embedding) == Gallery::AddResult::replaced ? EnrollStatus::replaced : EnrollStatus::enrolled;
+        gallery_.add(person, p.codes.face) == Gallery::AddResult::replaced ? EnrollStatus::replaced : EnrollStatus::enrolled;
+    periocular_.add(person, p.codes.periocular);
+    centred_dirty_ = true;
     persist();
     return p.result;
   }
@@ -177,6 +265,7 @@ class DnnEngine final : public FaceEngine {
   void save_now() {
     if (file_.empty() || !dirty_) return;
     gallery_.save(file_);
+    periocular_.save(periocular_file_);
     dirty_ = false;
     saved_ = std::chrono::steady_clock::now();
   }
@@ -192,7 +281,11 @@ class DnnEngine final : public FaceEngine {
   fixtures::FaceEmbedder embedder_;
   std::unique_ptr<LivenessModel> liveness_;
   Gallery gallery_;
-  std::filesystem::path file_;
+  Gallery periocular_;  // the same persons' upper faces (face_crop.hpp), for masked faces
+  Gallery centred_{fixtures::kEmbeddingSize, 1};  // periocular_ minus its mean (search_periocular_locked)
+  std::vector<float> mean_;
+  bool centred_dirty_ = true;
+  std::filesystem::path file_, periocular_file_;
 };
 
 }  // namespace

@@ -6,8 +6,9 @@ namespace gaterig::device {
 
 FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   t.reject_unknown({"engine", "model_dir", "capacity", "enroll_threads", "detector_threshold", "min_enroll_eye_px", "several_faces_area",
-                    "match_threshold", "lbph_max_distance", "match_masked", "exposure_min", "exposure_max", "check_mask",
-                    "mask_threshold", "check_helmet", "helmet_threshold", "check_liveness", "liveness_frame_threshold",
+                    "match_threshold", "lbph_max_distance", "match_masked", "match_periocular",
+                    "periocular_threshold", "periocular_always", "normalise_light", "exposure_min", "exposure_max", "check_mask",
+                    "mask_threshold", "check_helmet", "helmet_threshold", "check_liveness", "liveness_quad_threshold", "liveness_frame_threshold",
                     "liveness_model_min", "liveness_use_model", "liveness_tone_low_min"});
   FaceEngineConfig c;
   c.engine = t.get_string("engine", c.engine);
@@ -24,6 +25,10 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   c.match_threshold = t.get_double("match_threshold", c.match_threshold);
   c.lbph_max_distance = t.get_double("lbph_max_distance", c.lbph_max_distance);
   c.match_masked = t.get_bool("match_masked", c.match_masked);
+  c.match_periocular = t.get_bool("match_periocular", c.match_periocular);
+  c.periocular_threshold = t.get_double("periocular_threshold", c.periocular_threshold);
+  c.periocular_always = t.get_bool("periocular_always", c.periocular_always);
+  c.normalise_light = t.get_bool("normalise_light", c.normalise_light);
   c.exposure_min = t.get_double("exposure_min", c.exposure_min);
   c.exposure_max = t.get_double("exposure_max", c.exposure_max);
   if (c.exposure_min > c.exposure_max) t.fail("exposure_min", "expected exposure_min <= exposure_max");
@@ -32,6 +37,7 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   c.check_helmet = t.get_bool("check_helmet", c.check_helmet);
   c.helmet_threshold = t.get_double("helmet_threshold", c.helmet_threshold);
   c.check_liveness = t.get_bool("check_liveness", c.check_liveness);
+  c.liveness_quad_threshold = t.get_double("liveness_quad_threshold", c.liveness_quad_threshold);
   c.liveness_frame_threshold = t.get_double("liveness_frame_threshold", c.liveness_frame_threshold);
   c.liveness_model_min = t.get_double("liveness_model_min", c.liveness_model_min);
   c.liveness_use_model = t.get_bool("liveness_use_model", c.liveness_use_model);
@@ -43,8 +49,8 @@ void apply_face_profile(FaceEngineConfig& c, std::string_view p) {
   if (p == "loose") c.match_threshold = c.match_threshold_ceiling = 0.3, c.lbph_max_distance *= 1.5;
   else if (p == "no-liveness") c.check_liveness = false, c.liveness_removed = true;
   else if (p == "no-helmet") c.check_helmet = false, c.helmet_removed = true;
-  else if (p == "no-mask") c.match_masked = false;
-  else if (p == "light-sensitive") c.exposure_min = 70, c.exposure_max = 180;
+  else if (p == "no-mask") c.match_masked = false, c.match_periocular = false;
+  else if (p == "light-sensitive") c.exposure_min = 70, c.exposure_max = 180, c.normalise_light = false;
   else if (p == "small-store") c.capacity = 100;
   else
     throw std::invalid_argument("unknown face profile '" + std::string(p) +

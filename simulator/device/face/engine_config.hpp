@@ -26,6 +26,15 @@ struct FaceEngineConfig {
   double match_threshold = 0.5;       // dnn cosine (NOTES: ORL 98.4 % genuine, 0 false matches at 0.5)
   double lbph_max_distance = 90.0;    // classic: LBPH chi-square distance accepted
   bool match_masked = true;           // false (profile no-mask): no match attempted when a mask is seen
+  // Masked faces (JX-A.4): the upper face against a second gallery of upper faces made at
+  // enrollment (face_crop.hpp), at its own threshold, when the whole face does not match.
+  bool match_periocular = true;
+  double periocular_threshold = 0.6;  // centred cosine (dnn_engine.cpp), measured: README.md
+  bool periocular_always = true;      // false: only for faces with a detected mask (measured: README.md)
+  bool periocular_measure = false;    // benches: search the upper face on every frame (FrameAnalysis::periocular)
+  // Light (JX-A.6): re-expose a badly exposed face crop before embedding (face_crop.hpp).
+  // Off: measured no gain on the sim rig's light (README.md), kept to be measured again.
+  bool normalise_light = false;
 
   // light (profile light-sensitive narrows this): face exposure outside → refusal "exposure"
   double exposure_min = 0.0, exposure_max = 255.0;
@@ -38,9 +47,11 @@ struct FaceEngineConfig {
 
   // liveness
   bool check_liveness = true;
+  double liveness_quad_threshold = 0.8;   // enclosing-quad edge support at or above → spoof (cue "quad")
   double liveness_frame_threshold = 2.2;  // frame-edge score at or above → spoof (cue "frame")
   double liveness_model_min = 1e-4;       // fr_liveness live probability below → spoof (cue "model")
   bool liveness_use_model = true;
+  bool liveness_model_always = false;     // benches: run the model even when another cue decided
   double liveness_tone_low_min = 999;     // print tonal floor cue: off by default (see README.md)
 
   // What a degraded profile removed, set only by apply_face_profile, never by a file or /params:

@@ -53,8 +53,8 @@ struct Liveness {
   bool checked = false;
   bool live = true;
   double score = 0;    // the deciding cue's score (see cue)
-  std::string cue;     // "frame" | "model" | "tone" when a spoof; "all" when live
-  double frame = 0, model = -1, tone_low = 0, tone_spread = 0;  // every cue's raw value (model −1: not run)
+  std::string cue;     // "quad" | "frame" | "model" | "tone" when a spoof; "all" when live
+  double quad = 0, frame = 0, model = -1, tone_low = 0, tone_spread = 0;  // every cue's raw value (model −1: not run)
 };
 
 enum class Refusal { none, no_face, exposure, masked };
@@ -71,6 +71,9 @@ struct FrameAnalysis {
   Refusal refusal = Refusal::no_face;
   std::optional<Match> best, runner_up;
   bool matched = false;      // best clears the engine's match threshold (and no refusal)
+  std::string matched_on;    // "face" | "periocular" (masked: the upper face matched, best is that match)
+  std::optional<Match> periocular;  // the upper face's best match, when it was searched
+  bool light_normalised = false;    // the face crop was re-exposed before embedding (face_crop.hpp)
   Flag mask, helmet;
   Liveness liveness;
   std::chrono::microseconds elapsed{0};

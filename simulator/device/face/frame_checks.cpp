@@ -58,13 +58,16 @@ std::optional<fixtures::DetectedFace> check_frame(const cv::Mat& bgr, const std:
     // Four sides of a frame around the face is a held artefact; three sides need longer edges
     // (a helmet's brim and a collar make up to three short ones on a live face).
     l.frame = e.sides >= 4 ? e.length_over_face : (e.sides == 3 ? 0.5 * e.length_over_face : 0.0);
+    l.quad = measure_enclosing_quad(bgr, f);
     const TonalRange t = measure_tonal_range(bgr, f);
     l.tone_low = t.low;
     l.tone_spread = t.spread();
     l.live = true;
     l.cue = "all";
     l.score = l.frame;
-    if (l.frame >= c.liveness_frame_threshold) {
+    if (l.quad >= c.liveness_quad_threshold) {
+      l.live = false, l.cue = "quad", l.score = l.quad;
+    } else if (l.frame >= c.liveness_frame_threshold) {
       l.live = false, l.cue = "frame";
     } else if (t.low >= c.liveness_tone_low_min) {
       l.live = false, l.cue = "tone", l.score = t.low;
@@ -72,6 +75,8 @@ std::optional<fixtures::DetectedFace> check_frame(const cv::Mat& bgr, const std:
       l.model = model->live_probability(bgr, f);
       if (l.model < c.liveness_model_min) l.live = false, l.cue = "model", l.score = l.model;
     }
+    if (model != nullptr && c.liveness_use_model && l.model < 0 && c.liveness_model_always)
+      l.model = model->live_probability(bgr, f);
   }
   if (a.exposure < c.exposure_min || a.exposure > c.exposure_max) {
     a.refusal = Refusal::exposure;

@@ -106,6 +106,47 @@ FrameEdges measure_frame_edges(const cv::Mat& image, const fixtures::DetectedFac
   return out;
 }
 
+double measure_enclosing_quad(const cv::Mat& image, const fixtures::DetectedFace& face) {
+  const cv::Rect2f b = face.box;
+  if (b.width < 4 || b.height < 4 || image.empty()) return 0;
+  const double k = std::clamp(70.0 / b.width, 0.1, 2.0);
+  cv::Mat grey = grey_of(image);
+  cv::resize(grey, grey, cv::Size(), k, k, k < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::GaussianBlur(grey, grey, cv::Size(3, 3), 0.8);
+  cv::Mat edges;
+  cv::Canny(grey, edges, 30, 90);
+  cv::dilate(edges, edges, cv::Mat::ones(3, 3, CV_8U));
+  const float fx = static_cast<float>(b.x * k), fy = static_cast<float>(b.y * k), fw = static_cast<float>(b.width * k),
+              fh = static_cast<float>(b.height * k);
+  const double face_area = static_cast<double>(fw) * fh;
+  const cv::Point2f centre(fx + fw / 2, fy + fh / 2);
+  const std::array<cv::Point2f, 4> corners = {cv::Point2f(fx, fy), cv::Point2f(fx + fw, fy), cv::Point2f(fx, fy + fh),
+                                              cv::Point2f(fx + fw, fy + fh)};
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(edges, contours, cv::RETR_LIST, cv::CHAIN_APPROX_SIMPLE);
+  double best = 0;
+  for (const auto& contour : contours) {
+    if (contour.size() < 8) continue;
+    std::vector<cv::Point> hull, quad;
+    cv::convexHull(contour, hull);
+    const double area = cv::contourArea(hull);
+    if (area < 1.15 * face_area || area > 30 * face_area) continue;
+    cv::approxPolyDP(hull, quad, 0.03 * cv::arcLength(hull, true), true);
+    if (quad.size() != 4 || cv::pointPolygonTest(quad, centre, false) <= 0) continue;
+    // The whole face inside it (a tenth of the face's width of slack for the detector's box).
+    bool encloses = true;
+    for (const auto& c : corners) encloses = encloses && cv::pointPolygonTest(quad, c, true) >= -0.1 * fw;
+    if (!encloses) continue;
+    // Straight sides: the contour's points lie on the quad's outline.
+    const std::size_t step = std::max<std::size_t>(1, contour.size() / 200);
+    std::size_t on = 0, n = 0;
+    for (std::size_t i = 0; i < contour.size(); i += step, ++n)
+      on += std::abs(cv::pointPolygonTest(quad, cv::Point2f(contour[i]), true)) <= 2.5 ? 1 : 0;
+    best = std::max(best, static_cast<double>(on) / static_cast<double>(std::max<std::size_t>(1, n)));
+  }
+  return best;
+}
+
 TonalRange measure_tonal_range(const cv::Mat& image, const fixtures::DetectedFace& face) {
   TonalRange t;
   const cv::Rect r = cv::Rect(face.box) & cv::Rect(0, 0, image.cols, image.rows);
