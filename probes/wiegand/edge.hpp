@@ -63,6 +63,11 @@ class EdgeSink {
   virtual ~EdgeSink() = default;
   virtual void write(const Edge& e) = 0;
   virtual std::string describe() const = 0;
+  // True when write() only reports an edge that happened at `e.at` (the virtual wire carries the
+  // time along): a transmitter may then stamp both edges of a pulse and report them after it, so
+  // no system call, lock or receiver wake-up lands inside the pulse. False when write() itself
+  // moves a line (GPIO): the edge happens at the call.
+  virtual bool carries_time() const { return false; }
 };
 
 std::ostream& operator<<(std::ostream& os, const EdgeSink& sink);

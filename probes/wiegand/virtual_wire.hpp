@@ -81,6 +81,7 @@ class VirtualWireSink final : public EdgeSink {
   // real wire with nothing on the other end. Throws std::runtime_error for other socket errors.
   void write(const Edge& e) override;
   std::string describe() const override;
+  bool carries_time() const override { return true; }
 
   std::uint64_t sent() const { return sent_; }
   std::uint64_t dropped() const { return dropped_; }

@@ -60,6 +60,7 @@ class SharedSink final : public wiegand::EdgeSink {
   explicit SharedSink(std::unique_ptr<wiegand::EdgeSink> sink) : sink_(std::move(sink)) {}
   void write(const wiegand::Edge& e) override;
   std::string describe() const override { return sink_->describe(); }
+  bool carries_time() const override { return sink_->carries_time(); }
   wiegand::EdgeSink& inner() { return *sink_; }
 
  private:

@@ -54,3 +54,30 @@ TEST(WiegandTransmitter, WaitUntilNeverReturnsEarly) {
     EXPECT_GE(mono_now(), deadline);
   }
 }
+
+namespace {
+// A sink like the virtual wire (edges carry their time) whose every write is slow, as when the
+// door relay holds the simulated terminal's shared sink.
+class SlowStampedSink final : public EdgeSink {
+ public:
+  void write(const Edge& e) override {
+    edges.push_back(e);
+    wait_until(mono_now() + 300'000);
+  }
+  std::string describe() const override { return "slow stamped"; }
+  bool carries_time() const override { return true; }
+  std::vector<Edge> edges;
+};
+}  // namespace
+
+TEST(WiegandTransmitter, ASlowSinkThatCarriesTimeDoesNotStretchPulses) {
+  SlowStampedSink sink;
+  const auto report = WiegandTransmitter(sink, {50us, 2ms}).send(wg26_bits(7, 77), mono_now() + 1'000'000);
+  ASSERT_EQ(sink.edges.size(), 52u);
+  // Each write takes 300 us; written inside the pulse, every pulse would be >= 350 us.
+  std::size_t long_pulses = 0;
+  for (auto w : report.widths) long_pulses += w > 250'000;
+  EXPECT_LT(long_pulses, 3u) << report;  // a preempted pulse or two on a loaded machine, never all
+  const auto f = decode_frame(sink.edges, {});
+  EXPECT_EQ(f.card, 77u) << describe_long(f) << report;
+}
