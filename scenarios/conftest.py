@@ -169,12 +169,12 @@ def gallery(rig, standard):
 
 # ---- timing and the session's trials ----------------------------------------------------------
 
-GAP_MS = 120                 # grey frame between trials: the terminal sees nobody; output during it is
+GAP_MS = 80                  # grey frame between trials: the terminal sees nobody; output during it is
                              # still charged to the trial before (up to the next photon)
-SETTLE_MS = 80               # after the first frame: further frames of the same trial (they are still
+SETTLE_MS = 50               # after the first frame: further frames of the same trial (they are still
                              # charged to it later, up to the next photon)
 ACCEPT_WINDOW_MS = 5000      # an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
-REFUSAL_FLOOR_MS = 300
+REFUSAL_FLOOR_MS = 150
 REFUSAL_CEILING_MS = 3000    # JX-A.2's recognition-time limit: a worker stands that long at the gate
 TRIAL_MS_ESTIMATE = 300      # a fast accept (decision + settle + gap): spreads persons over the repeat window
 
@@ -196,7 +196,7 @@ class TrialBook:
 
     def refusal_window_ms(self):
         """Silence that calls a refusal: twice the slowest accept seen in normal light, within
-        0.3-3 s (3 s when nothing was measured yet). Output after it, up to the next photon, is still
+        0.15-3 s (3 s when nothing was measured yet). Output after it, up to the next photon, is still
         charged to the trial, so a late false accept is never lost."""
         genuine = self.groups.get(GENUINE_GROUP)
         samples = genuine.latencies_ms("true_accept") if genuine is not None else []
