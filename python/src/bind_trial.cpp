@@ -135,7 +135,11 @@ Outcomes run_trials(rig::Rig& rig, const tr::TrialPlan& plan, const RunTrialsArg
     o.progress = [&](const tr::Progress& p) {
       if (p.last && p.last->outcome != tr::OutcomeClass::error) {
         ++decided;
-        if (tr::is_success(p.last->outcome)) ++successes;
+        // A refusal that must be uploaded (no helmet) waits for its record until the group ends:
+        // the progress line judges the gate alone, which stayed shut.
+        const bool shut_awaiting_record = p.last->expected == tr::Expectation::refuse_with_record &&
+                                          p.last->outcome == tr::OutcomeClass::no_answer && p.last->frames == 0;
+        if (tr::is_success(p.last->outcome) || shut_awaiting_record) ++successes;
       }
       py::gil_scoped_acquire gil;
       try {
