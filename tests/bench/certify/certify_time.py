@@ -4,7 +4,7 @@ terminal in <= 10 minutes on a 2-core machine, `--quick` in <= 2 minutes).
 
 Runs `gaterig certify --rig RIG [--quick] --out OUT/run-N --json` N times from the repository root
 and, per run, reports:
-  - wall time (process start to exit), exit code, overall verdict and every clause's verdict
+  - wall time (process start to exit), exit code, every clause's verdict and their counts
     (from certify's --json summary, schema gaterig.certify/1);
   - where the time went, from what certify writes into --out: progress.jsonl (the plugin's feed:
     session collected, rig starting/started, each test started/finished, each trial's progress,
@@ -67,6 +67,17 @@ def read_progress(path):
             except json.JSONDecodeError:
                 pass  # a line cut by a kill
     return out
+
+
+def verdict_counts(verdicts):
+    """'11 PASS, 3 FAIL, 5 NOT TESTED': the clauses' verdicts counted (certify's exit code says what
+    they add up to: 0 PASS, 1 a FAIL or a required clause NOT TESTED)."""
+    counts = {}
+    for v in verdicts.values():
+        counts[v] = counts.get(v, 0) + 1
+    order = ["PASS", "FAIL", "ERROR", "NOT TESTED"]
+    return ", ".join(f"{counts[v]} {v}" for v in sorted(counts, key=lambda v: (order.index(v) if v in order else 9, v))) \
+        or None
 
 
 def phases(progress, t_start, t_end):
@@ -185,21 +196,19 @@ def run_once(args, index, extra):
         except json.JSONDecodeError:
             continue
     progress = read_progress(os.path.join(out, "progress.jsonl"))
-    verdict = None
+    verdicts = {c["id"]: c["verdict"] for c in (summary or {}).get("clauses", [])}
     results_path = os.path.join(out, "results.json")
-    if os.path.isfile(results_path):
+    if not verdicts and os.path.isfile(results_path):
         with open(results_path) as f:
-            doc = json.load(f)
-        clause_verdicts = [c.get("verdict") for c in doc.get("clauses", [])]
-        verdict = ("ERROR" if "ERROR" in clause_verdicts else "FAIL" if "FAIL" in clause_verdicts else "PASS")
+            verdicts = {c["id"]: c["verdict"] for c in json.load(f).get("clauses", [])}
     return {
         "run": index,
         "command": cmd,
         "out": out,
         "wall_s": round(wall, 2),
         "exit_code": proc.returncode,
-        "verdict": verdict,
-        "verdicts": {c["id"]: c["verdict"] for c in (summary or {}).get("clauses", [])},
+        "verdict": verdict_counts(verdicts),
+        "verdicts": verdicts,
         "summary": summary,
         "load_before": load_before,
         "load_after": load_average(),
@@ -212,7 +221,7 @@ def run_once(args, index, extra):
 
 def print_run(r, target):
     p = r["phases"]
-    print(f"\n== run {r['run']}: {r['wall_s']:.1f} s wall, exit {r['exit_code']}, verdict {r['verdict']}, "
+    print(f"\n== run {r['run']}: {r['wall_s']:.1f} s wall, exit {r['exit_code']}, clauses {r['verdict']}, "
           f"target <= {target:.0f} s: {'met' if r['wall_s'] <= target else 'MISSED by %.1f s' % (r['wall_s'] - target)}"
           f"  (load {r['load_before'][0]:.2f} before, {r['load_after'][0]:.2f} after)")
     print(f"   {p['trials']} trials; startup {p['startup_s']} s, rig start {p['rig_start_s']} s, tests {p['tests_s']} s, "
@@ -259,9 +268,8 @@ def analyse(out, quick):
     if os.path.isfile(results_path):
         with open(results_path) as f:
             verdicts = {c["id"]: c["verdict"] for c in json.load(f).get("clauses", [])}
-    vs = set(verdicts.values())
     r = {"run": os.path.basename(os.path.normpath(out)), "out": out, "wall_s": round(t1 - t0, 2), "exit_code": None,
-         "verdict": "ERROR" if "ERROR" in vs else "FAIL" if "FAIL" in vs else "PASS" if vs else None,
+         "verdict": verdict_counts(verdicts),
          "verdicts": verdicts, "load_before": load_average(), "load_after": load_average(),
          "phases": phases(progress, t0, t1), "trial_costs": trial_costs(os.path.join(out, "trials.csv")),
          "processes": {}}

@@ -44,6 +44,11 @@ class Phases(unittest.TestCase):
         self.assertEqual(by_clause["JX-A.1"]["trials"], 2)
         self.assertEqual(p["clauses"][0]["clause"], "JX-A.2")  # the longest first
 
+    def test_verdicts_are_counted_pass_first(self):
+        got = certify_time.verdict_counts({"A": "FAIL", "B": "PASS", "C": "NOT TESTED", "D": "PASS"})
+        self.assertEqual(got, "2 PASS, 1 FAIL, 1 NOT TESTED")
+        self.assertIsNone(certify_time.verdict_counts({}))
+
     def test_a_test_cut_by_a_kill_is_unfinished_not_dropped(self):
         progress = [{"event": "test", "state": "started", "nodeid": "a.py::t1", "clause": "JX-A.1", "at": 1.0}]
         p = certify_time.phases(progress, t_start=0.0, t_end=5.0)
