@@ -3,9 +3,11 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/crypto.hpp"
 #include "fixtures/face/align.hpp"
 #include "fixtures/face/embedder.hpp"
 #include "simulator/device/face/engines.hpp"
@@ -106,6 +108,9 @@ class DnnEngine final : public FaceEngine {
     config_ = c;
     gallery_.set_capacity(c.capacity);
     periocular_.set_capacity(c.capacity);
+    std::lock_guard cache_lock(cache_mu_);
+    template_cache_.clear();  // made under the settings before
+    ++cache_generation_;
   }
 
   EnrollResult enroll(const std::string& person, std::span<const std::uint8_t> photo) override {
@@ -123,15 +128,33 @@ class DnnEngine final : public FaceEngine {
   std::vector<EnrollResult> enroll_batch(std::span<const EnrollItem> items) override {
     std::vector<Prepared> prepared(items.size());
     FaceEngineConfig c;
+    std::uint64_t generation = 0;
     {
       std::lock_guard lock(mu_);
       c = config_;
+      std::lock_guard cache_lock(cache_mu_);
+      generation = cache_generation_;
     }
     const auto work = [&](Pipeline& pipe, std::atomic<std::size_t>& next) {
       for (std::size_t k; (k = next++) < items.size();) {
+        // The same photo gives the same templates: one met before (a re-enrolled worker, a
+        // capacity test cycling a set's photos over thousands of workers) skips decode, detection
+        // and embedding. Keyed by the bytes' SHA-256; emptied when the settings change.
+        const std::string key = crypto::sha256_hex(
+            std::string_view(reinterpret_cast<const char*>(items[k].photo.data()), items[k].photo.size()));
+        {
+          std::lock_guard cache_lock(cache_mu_);
+          if (const auto it = template_cache_.find(key); it != template_cache_.end()) {
+            prepared[k] = it->second;
+            continue;
+          }
+        }
         cv::Mat bgr;
         prepared[k].result = decode_photo(items[k].photo, bgr);
         if (prepared[k].result.ok()) prepared[k] = prepare_enrollment(*pipe.detector, pipe.embedder, bgr, c);
+        std::lock_guard cache_lock(cache_mu_);
+        if (generation == cache_generation_ && template_cache_.size() < kTemplateCacheSize)
+          template_cache_.emplace(key, prepared[k]);
       }
     };
     {
@@ -276,6 +299,12 @@ class DnnEngine final : public FaceEngine {
   FaceEngineConfig config_;
   fixtures::FaceModels models_;
   std::mutex batch_mu_;  // one batch at a time owns pipelines_
+  // Templates by photo (enroll_batch): ~4 KB each (face and upper face), 16 MB at most; when full,
+  // nothing more is kept (a bulk enrollment of distinct photos gains nothing from it anyway)
+  static constexpr std::size_t kTemplateCacheSize = 4096;
+  std::mutex cache_mu_;  // taken after mu_ when both are held
+  std::unordered_map<std::string, Prepared> template_cache_;
+  std::uint64_t cache_generation_ = 0;  // reconfigure() counts up: a batch under older settings keeps its results out
   std::vector<std::unique_ptr<Pipeline>> pipelines_;
   std::unique_ptr<fixtures::FaceDetector> detector_;
   fixtures::FaceEmbedder embedder_;
