@@ -232,7 +232,10 @@ MonoNs Terminal::gate_time(MonoNs decided) {
   const std::int64_t delay = decision_delay_ns_.load();
   if (delay <= 0) return 0;
   const MonoNs at = decided + delay;
-  constexpr MonoNs kSpin = 2'000'000;
+  // This thread runs at ordinary priority; the transmitter's own real-time wait covers the last
+  // stretch. 2 ms was too short on a loaded machine: a late wake-up here delayed the first edge
+  // (2.45 ms once at load 4.7, tests/bench/certify/README.md).
+  constexpr MonoNs kSpin = 20'000'000;
   if (at - mono_now() > kSpin && !wait_until(at - kSpin)) return 0;  // stopping: out at once
   return at;
 }
