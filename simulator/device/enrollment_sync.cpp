@@ -10,12 +10,16 @@
 
 namespace gaterig::device {
 
+namespace {
+std::int64_t ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+}  // namespace
+
 Json SyncReport::to_json() const {
   return Json{{"ok", ok},           {"error", error},     {"workers", workers}, {"enrolled", enrolled},
               {"unchanged", unchanged}, {"removed", removed}, {"failed", failed},   {"new_failures", new_failures},
               {"pending", pending},
-              {"phases_ms", Json{{"query", query_time.count()}, {"hash", hash_time.count()},
-                                 {"engine", engine_time.count()}, {"save", save_time.count()}}},
+              {"phases_ms", Json{{"query", ms(query_time)}, {"hash", ms(hash_time)},
+                                 {"engine", ms(engine_time)}, {"save", ms(save_time)}}},
               {"at", at ? format_iso_utc(at) : ""}, {"elapsed_ms", elapsed.count()}};
 }
 
@@ -72,10 +76,9 @@ SyncReport EnrollmentSync::run() {
     running_ = true;
     run_total_ = run_done_ = 0;
   }
-  using std::chrono::duration_cast;
-  using std::chrono::milliseconds;
   using std::chrono::nanoseconds;
-  const auto since = [](MonoNs t0) { return duration_cast<milliseconds>(nanoseconds(mono_now() - t0)); };
+  // summed in nanoseconds: one photo's hash is well under a millisecond
+  const auto since = [](MonoNs t0) { return nanoseconds(mono_now() - t0); };
   for (int page = 0;; ++page) {
     const MonoNs q0 = mono_now();
     WorkerPage p = client_.query_workers(page, page_size_);

@@ -52,7 +52,7 @@ struct SyncReport {
   // Where the time went (tests/bench/device/README.md): listing (ProjectWorker.Query: HTTP, JSON,
   // ID decryption, Base64), hashing the photos, the face engine (decode, detect, embed, gallery),
   // saving (gallery file and worker directory).
-  std::chrono::milliseconds query_time{0}, hash_time{0}, engine_time{0}, save_time{0};
+  std::chrono::nanoseconds query_time{0}, hash_time{0}, engine_time{0}, save_time{0};
   Json to_json() const;
 };
 
