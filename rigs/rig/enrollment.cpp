@@ -32,7 +32,8 @@ Json EnrollmentReport::to_json() const {
 }
 
 Json SyncReport::to_json() const {
-  return Json{{"synced", synced}, {"enrolled", enrolled}, {"failures", failures}, {"seconds", seconds}, {"error", error}};
+  return Json{{"synced", synced},   {"enrolled", enrolled}, {"failures", failures},
+              {"seconds", seconds}, {"error", error},       {"observed", observed}};
 }
 
 Enrollment::Enrollment(platform::Platform& platform, platform::ProjectConfig project, std::string team,

@@ -41,6 +41,9 @@ struct SyncReport {
   Json failures = Json::array();  // the terminal's enrollment failures [{id (masked), status, reason}]
   double seconds = 0;         // enrollment done -> the terminal reported them (poll: 100 ms)
   std::string error;          // why not synced (deadline, stop, terminal not answering)
+  // False when the terminal has no status (Rig::wait_synced): `enrolled` is then the count asked
+  // for, assumed, and `failures` unknown; a figure built on them (capacity, FTE) is not measured.
+  bool observed = true;
   Json to_json() const;
 };
 

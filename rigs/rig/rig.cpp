@@ -308,6 +308,7 @@ SyncReport Rig::wait_synced(std::size_t count, std::chrono::milliseconds timeout
 
 SyncReport Rig::wait_fetched(std::chrono::milliseconds timeout) {
   SyncReport r;
+  r.observed = false;
   // A fetch received after the enrollment was done (a query already under way may miss it).
   const MonoNs from = enrolled_at_ != 0 ? enrolled_at_ : mono_now();
   const auto fetch = [from](const Event& e) {
@@ -335,7 +336,7 @@ SyncReport Rig::wait_fetched(std::chrono::milliseconds timeout) {
                         << r.seconds << " s after the enrollment); its enrollment failures are not observable");
   }
   timeline_.publish(Event{mono_now(), "rig", "rig.enrollment_synced",
-                          Json{{"synced", r.synced}, {"how", "platform fetch (no terminal status)"},
+                          Json{{"synced", r.synced}, {"observed", false}, {"how", "platform fetch (no terminal status)"},
                                {"seconds", r.seconds}, {"error", r.error}}});
   return r;
 }

@@ -100,7 +100,8 @@ class Rig {
   // Until the terminal holds `count` workers (its status), or, for a terminal with no status (an
   // external one without an admin endpoint), until the platform saw it fetch the workers
   // (ProjectWorker.Query after the last enrollment, then its next query or 2 s): `enrolled` is
-  // then `count` as an assumption the log states, and `seconds` runs to that first fetch.
+  // then `count` as an assumption (`observed` false, the log says so), and `seconds` runs to that
+  // first fetch.
   SyncReport wait_synced(std::size_t count, std::chrono::milliseconds timeout, bool ask_terminal = false);
 
   // Loads a presentation's image from the set (first frame), for display().show().

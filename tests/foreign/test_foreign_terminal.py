@@ -105,3 +105,8 @@ def test_certified_without_an_admin_endpoint(tmp_path):
     assert measurement(a2, "pass_rate")["value"] >= 0.9, a2
     assert measurement(a2, "false_accept_rate")["value"] == 0, a2
     assert "admin on" not in log  # it really ran without one
+    # The sync was taken from the platform (the terminal's fetch), and marked as not observed.
+    synced = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()
+              if '"rig.enrollment_synced"' in line]
+    assert synced and all(e["payload"].get("observed") is False for e in synced), synced[:2]
+    assert all(e["payload"]["synced"] for e in synced), synced[:2]
