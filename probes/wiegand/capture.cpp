@@ -63,14 +63,15 @@ CaptureSummary WiegandCapture::run() {
   while (!done(s)) {
     MonoNs deadline = mono_now() + kIdlePoll;
     if (options_.duration) deadline = std::min(deadline, s.started + options_.duration->count());
-    if (const auto silence = decoder.silence_deadline()) deadline = std::min(deadline, *silence);
+    if (const auto silence = decoder.silence_deadline())
+      deadline = std::min(deadline, *silence + (live ? options_.delivery_slack.count() : 0));
     const auto edge = source_.next(deadline);
     if (!edge) {
       if (source_.ended()) break;
       // Nothing arrived before the deadline, so the source is drained up to now: a frame whose
       // silence has passed is complete.
       if (live)
-        if (auto f = decoder.flush(mono_now())) emit(*f, s);
+        if (auto f = decoder.flush(mono_now() - options_.delivery_slack.count())) emit(*f, s);
       continue;
     }
     if (on_edge_) on_edge_(*edge);

@@ -21,6 +21,13 @@ struct CaptureOptions {
   DecoderConfig decoder;
   std::optional<std::uint64_t> max_frames;          // stop after this many frames
   std::optional<std::chrono::nanoseconds> duration;  // stop after this long (live sources)
+  // Live sources: edges carry the time they happened (the sender's stamp on the virtual wire, the
+  // kernel's on GPIO) but reach the reader later. A frame is closed on the reader's clock only
+  // after the decoder's silence plus this much more with nothing arriving, so an edge stamped
+  // within the silence but delivered late (the reader descheduled on a loaded machine, the
+  // sender held up by the socket's 10-datagram queue) continues its frame instead of splitting
+  // it. Stamps alone still decide where one frame ends and the next begins.
+  std::chrono::nanoseconds delivery_slack = std::chrono::milliseconds(100);
 };
 
 struct CaptureSummary {

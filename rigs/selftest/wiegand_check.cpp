@@ -59,7 +59,9 @@ CheckResult check_wiegand(const SelftestOptions& o) {
         bool out = false;
         for (auto w : report.widths) out = out || w < 20'000 || w > 100'000;
         sent.push_back({bits, facility, card, wg34, out});
-        next = report.last_edge + std::chrono::duration_cast<std::chrono::nanoseconds>(silence).count() + 5'000'000;
+        // Each frame closes on the reader's clock (silence + delivery slack), not on the next edge.
+        next = report.last_edge + std::chrono::duration_cast<std::chrono::nanoseconds>(silence).count() +
+               copts.delivery_slack.count() + 5'000'000;
         if (o.progress && (i + 1) % 50 == 0)
           o.progress("wiegand: " + std::to_string(i + 1) + "/" + std::to_string(frames) + " frames sent");
       }
@@ -74,8 +76,11 @@ CheckResult check_wiegand(const SelftestOptions& o) {
 
     std::lock_guard lock(mu);
     int right = 0, wrong = 0, other_findings = 0, disagree = 0, stretched = 0;
-    std::vector<std::int64_t> latency;  // last edge → frame decoded, less the silence that ends it
-    const auto silence_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(copts.decoder.silence).count();
+    // last edge → frame decoded, less the silence that ends it and the slack a live reader allows
+    // for edges still on their way (CaptureOptions::delivery_slack)
+    std::vector<std::int64_t> latency;
+    const auto silence_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(copts.decoder.silence).count() +
+                            copts.delivery_slack.count();
     for (std::size_t i = 0; i < seen.size(); ++i) {
       const auto& f = seen[i].frame;
       const bool width_finding = f.has("pulse-too-long") || f.has("pulse-too-short");

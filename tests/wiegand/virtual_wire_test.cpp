@@ -205,6 +205,42 @@ TEST_F(VirtualWire, ALiveFrameClosesAfterTheSilenceOnTheReadersClock) {
   EXPECT_GE(summary.ended - frames[0].last_edge, 25'000'000);
 }
 
+TEST_F(VirtualWire, EdgesDeliveredLateButStampedInTimeContinueTheirFrame) {
+  // Seen under load: the sender stamps its edges 2 ms apart, but half the frame reaches the reader
+  // 40 ms later (the reader was descheduled, or the sender waited on the socket queue). By the
+  // stamps it is one frame; the reader's clock alone would have closed it after 25 ms.
+  VirtualWireSource source(path_);
+  CaptureOptions options;
+  options.max_frames = 2;
+  WiegandCapture capture(source, options);
+  std::vector<WiegandFrame> frames;
+  capture.on_frame([&](const WiegandFrame& f) { frames.push_back(f); });
+  std::thread sender([&] {
+    VirtualWireSink sink(path_);
+    const WiegandEncoder enc({50us, 2ms});
+    const MonoNs t0 = mono_now();
+    const auto edges = enc.edges(wg26_bits(12, 3456), t0);
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      // In real time up to the stall; then the rest at once, 40 ms late, stamped as planned.
+      if (i < edges.size() / 2) wait_until(edges[i].at);
+      if (i == edges.size() / 2) wait_until(edges[i].at + 40'000'000);
+      sink.write(edges[i]);
+    }
+    // A second frame 100 ms (by the stamps) after the first one's last edge: separate.
+    wait_until(edges.back().at + 100'000'000);
+    for (const auto& e : enc.edges(wg26_bits(12, 3457), mono_now())) {
+      wait_until(e.at);
+      sink.write(e);
+    }
+  });
+  capture.run();
+  sender.join();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_TRUE(frames[0].ok()) << describe_long(frames[0]);
+  EXPECT_EQ(frames[0].card, 3456u);
+  EXPECT_EQ(frames[1].card, 3457u);
+}
+
 TEST(VirtualWirePath, DefaultsUnderTheRuntimeDirectory) {
   const auto p = default_virtual_wire_path();
   EXPECT_NE(p.find("gaterig"), std::string::npos);
