@@ -29,7 +29,7 @@ struct FaceEngineConfig {
   // Masked faces (JX-A.4): the upper face against a second gallery of upper faces made at
   // enrollment (face_crop.hpp), at its own threshold, when the whole face does not match.
   bool match_periocular = true;
-  double periocular_threshold = 0.6;  // centred cosine (dnn_engine.cpp), measured: README.md
+  double periocular_threshold = 0.65;  // centred cosine (dnn_engine.cpp), measured: README.md
   bool periocular_always = true;      // false: only for faces with a detected mask (measured: README.md)
   bool periocular_measure = false;    // benches: search the upper face on every frame (FrameAnalysis::periocular)
   // Light (JX-A.6): re-expose a badly exposed face crop before embedding (face_crop.hpp).

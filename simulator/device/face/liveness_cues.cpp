@@ -133,9 +133,10 @@ double measure_enclosing_quad(const cv::Mat& image, const fixtures::DetectedFace
     if (area < 1.15 * face_area || area > 30 * face_area) continue;
     cv::approxPolyDP(hull, quad, 0.03 * cv::arcLength(hull, true), true);
     if (quad.size() != 4 || cv::pointPolygonTest(quad, centre, false) <= 0) continue;
-    // The whole face inside it (a tenth of the face's width of slack for the detector's box).
+    // The whole face inside it, with a fifth of the face's width of slack: the detector's box
+    // reaches past the border of a photo the face fills (a tenth missed 1 of 80 ORL prints).
     bool encloses = true;
-    for (const auto& c : corners) encloses = encloses && cv::pointPolygonTest(quad, c, true) >= -0.1 * fw;
+    for (const auto& c : corners) encloses = encloses && cv::pointPolygonTest(quad, c, true) >= -0.2 * fw;
     if (!encloses) continue;
     // Straight sides: the contour's points lie on the quad's outline.
     const std::size_t step = std::max<std::size_t>(1, contour.size() / 200);
