@@ -148,6 +148,9 @@ class Gallery:
             held += report["accepted"] + report["already"]
         sync = rig.wait_synced(held, timeout_s=timeout_s + len(persons) * 0.5, ask_terminal=True)
         self.sync = sync
+        # False when the terminal has no status to read: `held` is then the rig's assumption (every
+        # person fetched from the platform), not a count the terminal gave.
+        self.observed = bool(sync.get("observed", True))
         self.held = sync["enrolled"]
         self.failures = list(sync.get("failures") or [])
 
@@ -176,6 +179,7 @@ SETTLE_MS = 50               # after the first frame: further frames of the same
 ACCEPT_WINDOW_MS = 5000      # an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
 REFUSAL_FLOOR_MS = 150
 REFUSAL_CEILING_MS = 3000    # JX-A.2's recognition-time limit: a worker stands that long at the gate
+UNKNOWN_REPEAT_WINDOW_S = 5  # a terminal whose anti-passback the rig cannot read
 TRIAL_MS_ESTIMATE = 300      # a fast accept (decision + settle + gap): spreads persons over the repeat window
 
 
@@ -185,14 +189,16 @@ class TrialBook:
     def __init__(self, rig, terminal):
         self.rig = rig
         self.groups = {}
-        params = {}
+        params = None
         try:
             params = terminal.status().get("params", {})
-        except Exception:  # an external terminal may have no status: no anti-passback known
+        except Exception:  # an external terminal may have no status: its anti-passback is unknown
             pass
         # The terminal's anti-passback: one person is not shown again sooner (else a genuine
-        # presentation would be refused as a repeat, which is no fault of recognition).
-        self.repeat_window_ms = int(1000 * float(params.get("repeat_window_s", 0))) + 200
+        # presentation would be refused as a repeat, which is no fault of recognition). Unknown,
+        # it is taken as UNKNOWN_REPEAT_WINDOW_S, longer than terminals commonly set.
+        window_s = params.get("repeat_window_s", 0) if params is not None else UNKNOWN_REPEAT_WINDOW_S
+        self.repeat_window_ms = int(1000 * float(window_s)) + 200
 
     def refusal_window_ms(self):
         """Silence that calls a refusal: twice the slowest accept seen in normal light, within
@@ -291,7 +297,8 @@ def capacity(rig, standard, gallery):
     have = len(gallery.persons)
     if have >= need:
         return {"requested": have, "refused": gallery.refused, "held": gallery.held,
-                "failures": len(gallery.failures), "seconds": gallery.sync.get("seconds", 0.0)}
+                "failures": len(gallery.failures), "seconds": gallery.sync.get("seconds", 0.0),
+                "observed": gallery.observed}
     report = rig.enroll_capacity(need - have)
     requested = have + report["requested"]
     held_wanted = gallery.held + report["accepted"] + report["already"]
@@ -299,7 +306,8 @@ def capacity(rig, standard, gallery):
     sync = rig.wait_synced(held_wanted, timeout_s=max(300.0, need * 0.1), ask_terminal=True)
     return {"requested": requested, "refused": gallery.refused + report["refused"], "held": sync["enrolled"],
             "failures": len(sync.get("failures") or []), "seconds": sync.get("seconds", 0.0),
-            "synced": sync["synced"], "error": sync.get("error", "")}
+            "synced": sync["synced"], "error": sync.get("error", ""),
+            "observed": gallery.observed and bool(sync.get("observed", True))}
 
 
 def record_count(clause, name, value, out_of):

@@ -91,6 +91,9 @@ def test_jx_a01_offline_backfill(rig, standard, terminal, platform, fixture_set,
         outage.stop()
         platform.up()
     if outage.error is not None:
+        # The link is back: let the passes queued so far arrive now, or later clauses would find
+        # them among their own trials' records (as invented records, JX-A.18).
+        wait_backfill(rig, out, after, tolerance_ms, terminal)
         raise outage.error
     if not terminal.wait_ready(timeout_s=120):
         raise RuntimeError("the terminal did not come back after the power cut within 120 s")
@@ -119,6 +122,9 @@ def test_jx_a01_offline_backfill(rig, standard, terminal, platform, fixture_set,
 @pytest.mark.runs_last
 @pytest.mark.clause("JX-A.1")
 def test_jx_a01_enrolled_capacity(rig, standard, gallery, capacity, clause):
+    if not capacity.get("observed", True):
+        pytest.skip("the terminal reports no status: how many persons it holds cannot be read, only that it "
+                    "fetched them from the platform")
     record_count(clause, "enrolled_capacity", capacity["held"], capacity["requested"])
     clause.note(f"{capacity['requested']} persons enrolled through the platform "
                 f"({capacity['refused']} refused by it), {capacity['held']} held by the terminal after "

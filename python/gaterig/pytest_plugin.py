@@ -459,7 +459,12 @@ class Certification:
         if recorder is None or item.nodeid in self.resumed or call.excinfo is None:
             return
         exc = call.excinfo.value
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)) or call.excinfo.errisinstance(pytest.skip.Exception):
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return
+        if call.excinfo.errisinstance(pytest.skip.Exception):
+            # What it could not measure, and why, reaches the clause's notes (its measurements
+            # stay NOT TESTED unless another test records them).
+            recorder.note(f"{item.name}: not run: {getattr(exc, 'msg', None) or exc}")
             return
         # The scenario could not complete its method: the clause is ERROR, never FAIL (a device
         # fails only through the figures it recorded, judged by the standard).

@@ -295,20 +295,9 @@ void bind_rig(py::module_& m) {
            },
            py::arg("kind"), py::arg("after") = 0, py::arg("timeout_s") = 5.0, long_call(),
            "The first event whose kind starts with `kind` after seq `after`, or None at the deadline.")
-      .def("write_events",
-           [](rg::Rig& r, const std::string& path, bool append, std::uint64_t after) {
-             std::ofstream f(path, append ? std::ios::app : std::ios::trunc);
-             if (!f) throw std::runtime_error("cannot write the event log " + path);
-             std::size_t n = 0;
-             for (const auto& e : r.timeline().since(after)) {
-               f << e.to_json().dump() << "\n";
-               ++n;
-             }
-             f.flush();
-             if (!f) throw std::runtime_error("cannot write the event log " + path);
-             return n;
-           },
-           py::arg("path"), py::arg("append") = false, py::arg("after") = 0, long_call(), "events.jsonl; returns the count.")
+      .def("write_events", [](rg::Rig& r, const std::string& path, bool append) { return r.write_events(path, append); },
+           py::arg("path"), py::arg("append") = false, long_call(),
+           "Every event since start (the rig's event log) to events.jsonl; returns the count.")
       // enrollment
       .def("enrolled_persons", [](rg::Rig& r) {
         Json out = Json::array();

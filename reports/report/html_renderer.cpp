@@ -63,7 +63,9 @@ void measurements_table(std::ostringstream& o, const Json& ms) {
     if (m["bootstrap"].is_object())
       o << "<br><small>by-person bootstrap " << e(format_interval(m["bootstrap"], unit, m["threshold"])) << "</small>";
     o << "</td><td>" << e(format_threshold(m["threshold"], unit)) << "</td><td>" << e(m["trials"])
-      << (m["errors"].is_number() && m["errors"].get<double>() > 0 ? "<br><small>rig errors " + e(m["errors"]) + "</small>" : "")
+      << (m.contains("rig_errors") && m["rig_errors"].is_number() && m["rig_errors"].get<double>() > 0
+              ? "<br><small>rig errors " + e(m["rig_errors"]) + "</small>"
+              : "")
       << "</td><td>" << e(m["subjects"]) << "</td><td>" << verdict_badge(m["verdict"].get<std::string>()) << "</td></tr>\n";
   }
   o << "</table>\n";

@@ -18,6 +18,7 @@
 #include "fixtures/set_identity.hpp"
 #include "fixtures/set_synth.hpp"
 #include "fixtures/synthetic/selection.hpp"
+#include "fixtures/variants/qr_payload.hpp"
 #include "rigs/rig/gaterig_executable.hpp"
 
 namespace gaterig::rig {
@@ -78,6 +79,8 @@ std::string variants_key(const std::vector<std::string>& variants, int per_perso
   key << " variants=";
   for (const auto& v : variants) key << v << ",";
   key << " per_person=" << per_person << " detector " << detector_model_identity();
+  // A variant whose drawing changed carries a revision: a set cached before it is built again.
+  key << " qr/" << fixtures::kQrVariantRevision;
   return key.str();
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <cstdio>
+#include <fstream>
 #include <unordered_set>
 
 #include <opencv2/imgcodecs.hpp>
@@ -156,6 +157,8 @@ void Rig::start() {
   if (started_) return;
   try {
     fs::create_directories(options_.work_dir);
+    event_log_ = std::make_unique<EventLog>(timeline_, options_.work_dir / "events.jsonl", /*append=*/false,
+                                            timeline_.last_seq());
     parts_->wire_path = socket_path(description_.wiegand.path, "wiegand.sock");
     parts_->monitor_path = socket_path(description_.display.monitor_path, "monitor.sock");
 
@@ -192,6 +195,25 @@ void Rig::start() {
   }
 }
 
+std::size_t Rig::write_events(const fs::path& path, bool append) {
+  if (!event_log_) return 0;
+  if (!event_log_->flush(std::chrono::seconds(30)))
+    LOG_WARN("rig", "event log " << event_log_->file() << " did not catch up within 30 s; copying what it has");
+  std::ifstream in(event_log_->file(), std::ios::binary);
+  std::ofstream out(path, append ? std::ios::app | std::ios::binary : std::ios::trunc | std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read the event log " + event_log_->file().string());
+  if (!out) throw std::runtime_error("cannot write the event log " + path.string());
+  std::size_t lines = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    out << line << '\n';
+    ++lines;
+  }
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write the event log " + path.string());
+  return lines;
+}
+
 void Rig::stop() {
   // Reverse order of start; each part's own stop is bounded.
   if (bench_) bench_->on_terminal_power({});
@@ -203,6 +225,7 @@ void Rig::stop() {
   const bool was = started_;
   started_ = false;
   if (was) timeline_.publish(Event{mono_now(), "rig", "rig.stopped", Json::object()});
+  if (event_log_) event_log_->stop();  // writes everything up to rig.stopped
   terminal_.reset();
   wiegand_.reset();
   bench_.reset();

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/event_log.hpp"
 #include "fixtures/manifest.hpp"
 #include "rigs/display/display.hpp"
 #include "rigs/rig/bench.hpp"
@@ -74,7 +75,13 @@ class Rig {
   void stop();  // idempotent; leaves no child process
   bool started() const { return started_; }
 
+  // The rig's one timeline keeps its most recent kTimelineCapacity events in memory (readers work
+  // on recent windows: a trial, a group, a clause); every event also goes to the run's event log
+  // as it happens (work_dir/events.jsonl), so memory stays flat through a 100,000-record soak.
+  static constexpr std::size_t kTimelineCapacity = 100'000;
   Timeline& timeline() { return timeline_; }
+  // Every event since start() (the event log, flushed first) copied to `path`; returns how many.
+  std::size_t write_events(const std::filesystem::path& path, bool append);
   platform::PlatformService& platform();
   display::Display& display();
   Bench& bench();                 // throws std::logic_error when the rig has no bench
@@ -124,7 +131,8 @@ class Rig {
 
   RigDescription description_;
   RigOptions options_;
-  Timeline timeline_;
+  Timeline timeline_{kTimelineCapacity};
+  std::unique_ptr<EventLog> event_log_;  // after timeline_: stops before it goes
   std::unique_ptr<Parts> parts_;
   std::unique_ptr<Bench> bench_;
   std::unique_ptr<display::Display> display_;

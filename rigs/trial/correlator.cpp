@@ -242,7 +242,10 @@ void Correlator::attach_records(std::vector<TrialOutcome>& outcomes, const std::
     for (std::size_t b = 0; b < records.size(); ++b) {
       const auto& w = wants[a];
       const auto& r = records[b];
-      if (r.person != w.person || r.seen.received < w.ref) continue;
+      // A record received before the presentation began cannot be its record. A terminal may
+      // upload while its frame is still going out, so the bound is the photon, not the first
+      // edge (record_latency_ns is then negative: uploaded before the gate output).
+      if (r.person != w.person || r.seen.received <= outcomes[w.outcome].photon) continue;
       // A date that cannot be read sorts after every readable one.
       const std::int64_t d = r.date_wall ? record_date_distance(w.ref_wall, *r.date_wall) : std::numeric_limits<std::int64_t>::max();
       pairs.push_back(Pair{d, r.seen.received, a, b});

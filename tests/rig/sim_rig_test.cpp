@@ -87,6 +87,22 @@ TEST_F(SimRig, ShowsAnEnrolledFaceAndThePersonsCardLandsOnTheTimeline) {
   EXPECT_TRUE(wait_kind(before, "display.shown", 0ms));
   // The attendance record reaches the rig's platform too.
   EXPECT_TRUE(wait_kind(before, "platform.record_accepted", 20s));
+
+  // Every event is in the rig's event log too, in order, up to rig.stopped.
+  rig.stop();
+  const fs::path copy = work_ / "copy.jsonl";
+  const std::size_t lines = rig.write_events(copy, false);
+  EXPECT_EQ(lines, rig.timeline().last_seq());
+  std::ifstream in(copy);
+  std::uint64_t seq = 0;
+  std::string kind;
+  for (std::string line; std::getline(in, line);) {
+    const auto j = Json::parse(line);
+    EXPECT_EQ(j.at("seq").get<std::uint64_t>(), seq + 1);
+    seq = j.at("seq").get<std::uint64_t>();
+    kind = j.at("kind").get<std::string>();
+  }
+  EXPECT_EQ(kind, "rig.stopped");
 }
 
 TEST_F(SimRig, EnrollmentReachesTheTerminalAndTheSyncTimeIsMeasured) {

@@ -273,6 +273,16 @@ TEST_F(CorrelatorTest, TwoPassesOfOnePersonInNeighbouringSecondsKeepTheirOwnReco
   EXPECT_EQ(v[1].record->record_id, 22);
 }
 
+TEST_F(CorrelatorTest, ARecordUploadedWhileTheFrameWentOutIsThePasssRecord) {
+  // A terminal that uploads as it starts its Wiegand frame: the platform has the record 2 ms
+  // before the first edge, but after the photon. It is the pass's record (latency -2 ms).
+  std::vector<TrialOutcome> v{run(genuine, {frame_event(kPhoton + 400 * kMs, 1, 101)})};
+  correlator.attach_records(v, {record_event(kPhoton + 398 * kMs, id_number_of(1), "2026-11-21 10:00:00", 31)});
+  ASSERT_TRUE(v[0].record);
+  EXPECT_EQ(v[0].record->record_id, 31);
+  EXPECT_EQ(*v[0].record_latency_ns, -2 * kMs);
+}
+
 TEST_F(CorrelatorTest, OutcomeJsonRoundTrips) {
   auto o = run(genuine, {frame_event(kPhoton + 412 * kMs, 1, 101), frame_event(kPhoton + 5'500 * kMs, 1, 102)});
   o.group = "JX-A.2/genuine";
