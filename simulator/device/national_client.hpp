@@ -101,6 +101,10 @@ struct WorkerPage {
 
 class NationalClient {
  public:
+  // WorkerAttendance.Add's most records per dataList (the simulated platform's
+  // kMaxAttendanceBatch; a larger list is refused as a bad parameter).
+  static constexpr std::size_t kMaxAttendanceBatch = 500;
+
   explicit NationalClient(NationalClientOptions options);
 
   // One signed request; the data object is serialised compactly.

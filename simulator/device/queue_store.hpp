@@ -69,7 +69,8 @@ class QueueStore {
   void exec(const char* sql) const;
   std::vector<std::int64_t> set_state(const std::vector<std::int64_t>& seqs, RecordState s);
   std::vector<QueuedRecord> select(const std::string& where, std::size_t limit) const;
-  void refresh_counts();
+  void refresh_counts();  // on open only; later changes go through move_from_pending
+  void move_from_pending(std::size_t n, RecordState to);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

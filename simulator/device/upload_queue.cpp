@@ -1,5 +1,6 @@
 #include "simulator/device/upload_queue.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/log.hpp"
@@ -342,8 +343,16 @@ void UploadQueue::run() {
       kicked_ = false;
       continue;
     }
+    if (head.front().backfill)
+      limit = std::max(limit, std::min(options_.backfill_batch_size, uplink_.max_batch()));
     if (head.front().seq <= isolate_through_) limit = 1;
     std::vector<QueuedRecord> batch = store_.pending(limit);
+    if (limit > options_.batch_size) {
+      std::size_t bytes = 0, keep = 0;
+      while (keep < batch.size() && (keep == 0 || bytes + batch[keep].record.image_jpeg.size() <= options_.batch_image_bytes))
+        bytes += batch[keep++].record.image_jpeg.size();
+      batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(keep), batch.end());
+    }
     if (limit > 1) {
       // Never mix a record still to isolate into a normal batch.
       while (batch.size() > 1 && batch.back().seq <= isolate_through_) batch.pop_back();

@@ -7,7 +7,10 @@
 //    (PutResult::stored == false, event "device.queue_full"); nothing already queued is ever
 //    dropped to make room.
 //  * The uploader sends pending records oldest first, at most `batch_size` per request, with
-//    their original dates. A batch is retried as the same records (same person, date,
+//    their original dates. A backfill (补传: the oldest pending record was stored while offline)
+//    goes in batches of up to `backfill_batch_size` (capped by the uplink's dialect maximum,
+//    national: 500) and `batch_image_bytes` of photos, at least `batch_size`: 100,000 records
+//    queued offline are 200 requests instead of 10,000, so they are back within a minute. A batch is retried as the same records (same person, date,
 //    direction) until it is settled; the platform de-duplicates a retry whose first
 //    acknowledgement was lost.
 //  * Settled: accepted (code 0 and async status 20, duplicates included) -> uploaded.
@@ -61,6 +64,8 @@ class AttendanceUplink {
   // A cheap request that says whether the platform answers at all (accepted or rejected: it
   // answered; anything retriable: it did not).
   virtual WriteOutcome probe() = 0;
+  // The most records the dialect takes in one request.
+  virtual std::size_t max_batch() const { return SIZE_MAX; }
   virtual void abort() {}
   virtual void reset_abort() {}
 };
@@ -70,6 +75,7 @@ class NationalUplink final : public AttendanceUplink {
   explicit NationalUplink(NationalClient& client) : client_(client) {}
   WriteOutcome send(const std::vector<AttendanceRecord>& batch) override { return client_.add_attendance(batch); }
   WriteOutcome probe() override;  // Project.Query, one row
+  std::size_t max_batch() const override { return NationalClient::kMaxAttendanceBatch; }
   void abort() override { client_.abort(); }
   void reset_abort() override { client_.reset_abort(); }
 
@@ -91,6 +97,11 @@ struct UploadQueueOptions {
   std::filesystem::path data_dir;  // the queue lives in data_dir/attendance-queue.sqlite
   std::size_t capacity = 100'000;
   std::size_t batch_size = 10;
+  std::size_t backfill_batch_size = 500;  // see the header comment; min(this, uplink max_batch())
+  // Photos per backfill batch, so a batch of records with images stays well inside a platform's
+  // body limit (8 MiB by default; Base64 and form encoding make ~1.4x of this). At least one
+  // record per batch whatever its size.
+  std::size_t batch_image_bytes = 2 * 1024 * 1024;
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_cap{60'000};
   std::uint64_t seed = 1;

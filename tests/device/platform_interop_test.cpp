@@ -159,6 +159,8 @@ TEST_F(PlatformInterop, OutageThenBackfillLandsEveryPassOnceWithItsOriginalTime)
   qo.data_dir = qdir.path();
   qo.backoff_base = milliseconds(20);
   qo.backoff_cap = milliseconds(200);
+  // Backfill in live-sized batches: several requests while acknowledgements are being lost.
+  qo.backfill_batch_size = qo.batch_size;
   Timeline tl;
   NationalUplink uplink(c);
   UploadQueue q(qo, uplink, tl);
@@ -203,5 +205,47 @@ TEST_F(PlatformInterop, OutageThenBackfillLandsEveryPassOnceWithItsOriginalTime)
   EXPECT_EQ(q.counts().uploaded, passes.size());
 }
 
+// A backfill of more than one full batch (500 records per request, the dialect's maximum) with
+// acknowledgements lost on the way: every pass lands once, in order, with its own time.
+TEST_F(PlatformInterop, ALargeBackfillInFullBatchesSurvivesLostAcknowledgements) {
+  NationalClient c(options());
+  enroll(c, 5);
+  ScratchDir qdir;
+  auto qo = UploadQueueOptions{};
+  qo.data_dir = qdir.path();
+  qo.backoff_base = milliseconds(20);
+  qo.backoff_cap = milliseconds(200);
+  Timeline tl;
+  NationalUplink uplink(c);
+  UploadQueue q(qo, uplink, tl);
+  platform_->set_fault(R"({"mode":"refuse"})");
+  q.start();
+  const WallNs base = wall_now() - 3'600'000'000'000LL;
+  std::vector<AttendanceRecord> passes;
+  passes.push_back(pass(0, 0, base));
+  ASSERT_TRUE(q.put(passes.back()).stored);
+  ASSERT_TRUE(tl.wait_for(0, [](const Event& e) { return e.kind == "device.offline"; }, milliseconds(30'000)));
+  std::vector<AttendanceRecord> more;
+  for (int i = 1; i < 1300; ++i) more.push_back(pass(i % 5, i, base));
+  ASSERT_EQ(q.put_many(more).stored, more.size());
+  passes.insert(passes.end(), more.begin(), more.end());
+  platform_->set_fault(R"({"mode":"ack-lost","probability":0.5,"seed":3})");
+  ASSERT_TRUE(q.counts().pending == 0 ||
+              tl.wait_for(0, [&](const Event&) { return q.counts().pending == 0; }, milliseconds(60'000)).has_value());
+  ASSERT_TRUE(q.stop(milliseconds(5000)));
+
+  const auto rows = platform_->records();
+  ASSERT_EQ(rows.size(), passes.size()) << "lost or duplicated records at the platform; stats: "
+                                        << platform_->admin("GET", "/stats").dump();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i]["id_number"], passes[i].id_card_number) << "row " << i;
+    EXPECT_EQ(rows[i]["date"], passes[i].date) << "row " << i << " re-timed or out of order";
+  }
+  EXPECT_EQ(q.counts().uploaded, passes.size());
+  std::size_t biggest = 0;
+  for (const auto& e : tl.since(0))
+    if (e.kind == "device.upload_ok") biggest = std::max<std::size_t>(biggest, e.payload["count"].get<std::size_t>());
+  EXPECT_EQ(biggest, NationalClient::kMaxAttendanceBatch);
+}
 }  // namespace
 }  // namespace gaterig::device

@@ -101,11 +101,46 @@ TEST(UploadQueue, OfflinePassesAreBackfilledInOrderWithOriginalTimestamps) {
   EXPECT_EQ(fake.duplicates(), 0u);
   for (const auto& req : fake.requests())
     if (req.method == "WorkerAttendance.Add") {
-      EXPECT_LE(req.data["dataList"].size(), 10u);
+      EXPECT_LE(req.data["dataList"].size(), NationalClient::kMaxAttendanceBatch);
     }
   const auto ok = events_of(t.timeline, "device.upload_ok");
   ASSERT_FALSE(ok.empty());
   EXPECT_GT(ok.front().payload["backfill"].get<int>(), 0);
+}
+
+TEST(UploadQueue, ABackfillGoesInBatchesUpToTheDialectMaximumAndThePhotoBudget) {
+  FakePlatform fake(kAppId, kSecret);
+  fake.set_refusing(true);
+  ScratchDir dir;
+  auto o = queue_options(dir.path());  // batch_size 10: live passes
+  o.backfill_batch_size = 100'000;     // more than the national dialect takes: capped at 500
+  o.batch_image_bytes = 25'000;
+  Terminal t(fake.port(), o);
+  t.queue.start();
+  ASSERT_TRUE(t.queue.put(AttendanceRecord::at(person(0), pass_time(0), Direction::in)).stored);
+  ASSERT_TRUE(wait_event(t.timeline, "device.offline"));
+  std::vector<AttendanceRecord> passes;
+  for (int i = 1; i < 1200; ++i) passes.push_back(AttendanceRecord::at(person(i % 7), pass_time(i), Direction::in));
+  for (int i = 0; i < 5; ++i) {  // photos: 10,000 bytes each, 2 fit the budget
+    AttendanceRecord r = AttendanceRecord::at(person(i), pass_time(2000 + i), Direction::out);
+    r.image_jpeg = std::string(10'000, 'j');
+    passes.push_back(r);
+  }
+  ASSERT_EQ(t.queue.put_many(passes).stored, passes.size());
+  fake.set_refusing(false);
+  ASSERT_TRUE(wait_settled(t.timeline, t.queue));
+  const auto stored = fake.attendance();
+  ASSERT_EQ(stored.size(), passes.size() + 1);
+  for (std::size_t i = 1; i < stored.size(); ++i)
+    EXPECT_EQ(stored[i].date, passes[i - 1].date) << "record " << i << " out of order or re-timed";
+  std::vector<std::size_t> sizes;
+  for (const auto& req : fake.requests())
+    if (req.method == "WorkerAttendance.Add" && req.data.contains("dataList")) sizes.push_back(req.data["dataList"].size());
+  // The first pass (refused while live, so backfill too) and 499 more, 500, then 200 without
+  // photos + 2 photos within the budget (20,000 bytes), then 2 photos and 1.
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{500, 500, 202, 2, 1}));
+  EXPECT_EQ(fake.duplicates(), 0u);
+  EXPECT_EQ(t.queue.counts().uploaded, passes.size() + 1);
 }
 
 TEST(UploadQueue, ALostAcknowledgementIsRetriedAsTheSameRecordAndStoredOnce) {
