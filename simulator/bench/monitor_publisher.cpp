@@ -92,8 +92,8 @@ std::uint64_t MonitorPublisher::publish(const cv::Mat& bgr) {
   auto packet = std::make_shared<Packet>();
   packet->image = options_.light ? scene_.render(bgr, options_.light(), options_.scene_seed + seq) : bgr.clone();
   if (!packet->image.isContinuous()) packet->image = packet->image.clone();
-  packet->header.rows = static_cast<std::uint32_t>(bgr.rows);
-  packet->header.cols = static_cast<std::uint32_t>(bgr.cols);
+  packet->header.rows = static_cast<std::uint32_t>(packet->image.rows);  // the scene may frame it larger
+  packet->header.cols = static_cast<std::uint32_t>(packet->image.cols);
   packet->header.seq = seq;
   packet->header.publish_mono = flipped;
   {

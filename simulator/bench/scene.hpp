@@ -1,16 +1,23 @@
 #pragma once
 // The simulated world between the monitor and the terminal's camera: what the camera sees of
 // the displayed frame under the bench's lights. Deliberately simple, and deterministic for a
-// given (frame, light, seed):
-//   subject gain    g  = max(0.03, ambient + 1.5 × front)        strong front light over-exposes
-//   auto-exposure   ae = 1 / (1 + 1.2 × back)                     back light darkens the subject
-//   background glow    = 255 × back × (1 − w(x, y)) + 30 × back   back light brightens the edges
+// given (frame, light, seed). The camera has the auto-exposure every terminal camera has; what
+// remains for the terminal's own processing (WDR, face-region exposure) is a flatter,
+// over-exposed face under strong light and a dark face before a bright surround under back light:
+//   scene gain      g  = max(0.03, ambient + 1.5 × front)
+//   auto-exposure   ae = g^-0.85 when g > 1 (it brings a brighter scene most of the way back,
+//                   not all), 1 otherwise (in low light the camera is at its longest exposure);
+//                   × 1 / (1 + 1.2 × back) (a bright back light in view darkens the subject)
+//   veil               = 40 × front (the lamp reflected on the monitor's glass flattens contrast)
+//   back light      the frame is set in a surround of 0.2 × its width/height on each side, lit
+//                   255 × back towards the outer edge (a window behind the monitor): the camera's
+//                   frame is then larger than the displayed one
 //   sensor noise    σ  = 12 × max(0, 1 − (ambient + front + 0.3 × back) / 0.4)   (grey levels,
 //                   one value per pixel, the same on B, G and R)
-//   camera          = clamp(displayed × g × ae + glow + N(0, σ))
-// w(x, y) is 1 on a central ellipse where the fixtures put the face (centre (0.5, 0.45) of the
-// frame, radii 0.28 × width and 0.42 × height at full weight up to 0.8 of the radius) and falls
-// to 0 at 1.3 radii. Levels are 0..1. Normal light (ambient 1, front 0, back 0) is the identity.
+//   camera          = clamp(displayed × g × ae + veil + N(0, σ)), surround added around it
+// Levels are 0..1. Normal light (ambient 1, front 0, back 0) is the identity.
+// (Session 2 had no auto-exposure and a glow ellipse inside the frame: strong light clipped a
+// face to white, and the ellipse, sized for small faces, cut into ORL's frame-filling faces.)
 #include <cstdint>
 #include <ostream>
 
@@ -31,7 +38,8 @@ std::ostream& operator<<(std::ostream& os, const BenchLight& l);
 
 class Scene {
  public:
-  // `displayed` is 8-bit BGR (CV_8UC3); the result has the same size and type.
+  // `displayed` is 8-bit BGR (CV_8UC3); the result has its type, and its size except under back
+  // light (the surround).
   cv::Mat render(const cv::Mat& displayed, const BenchLight& light, std::uint64_t seed) const;
 };
 
