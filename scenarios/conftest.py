@@ -306,6 +306,8 @@ def capacity(rig, standard, gallery):
     sync = rig.wait_synced(held_wanted, timeout_s=max(300.0, need * 0.1), ask_terminal=True)
     return {"requested": requested, "refused": gallery.refused + report["refused"], "held": sync["enrolled"],
             "failures": len(sync.get("failures") or []), "seconds": sync.get("seconds", 0.0),
+            "store_full": sum(1 for f in (sync.get("failures") or [])
+                              if isinstance(f, dict) and f.get("status") == "store-full"),
             "synced": sync["synced"], "error": sync.get("error", ""),
             "observed": gallery.observed and bool(sync.get("observed", True))}
 

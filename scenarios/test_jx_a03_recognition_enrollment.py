@@ -24,7 +24,13 @@ def test_jx_a03_enrollment_failures(gallery, capacity, clause):
     # Every enrollment of the session counts: the set's persons and, where the rig filled the
     # terminal for JX-A.1, those too.
     if capacity is not None:
-        enrolled, failed = capacity["requested"], capacity["refused"] + capacity["failures"]
+        # The rig enrolls past the terminal's capacity on purpose (JX-A.1): a person refused because
+        # the store is full is that capacity, counted there, not a photo the terminal failed to enrol.
+        full = capacity.get("store_full", 0)
+        enrolled, failed = capacity["requested"] - full, capacity["refused"] + capacity["failures"] - full
+        if full:
+            clause.note(f"{full} persons refused because the terminal's store was full (its capacity, JX-A.1) "
+                        f"are left out of the enrollment failures")
     else:
         enrolled, failed = len(gallery.persons), gallery.enrollment_failures
         clause.note("enrollments: the fixture set's persons only (the rig could not fill the terminal)")
