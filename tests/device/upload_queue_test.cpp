@@ -103,6 +103,9 @@ TEST(UploadQueue, OfflinePassesAreBackfilledInOrderWithOriginalTimestamps) {
     if (req.method == "WorkerAttendance.Add") {
       EXPECT_LE(req.data["dataList"].size(), NationalClient::kMaxAttendanceBatch);
     }
+  // The batch is marked uploaded (pending 0) and the queue goes online before its upload_ok event
+  // is published: wait for the event rather than read the timeline at once.
+  ASSERT_TRUE(wait_event(t.timeline, "device.upload_ok"));
   const auto ok = events_of(t.timeline, "device.upload_ok");
   ASSERT_FALSE(ok.empty());
   EXPECT_GT(ok.front().payload["backfill"].get<int>(), 0);
