@@ -33,6 +33,7 @@
 #include "fixtures/manifest.hpp"
 #include "simulator/bench/scene.hpp"
 #include "simulator/device/face/face_engine.hpp"
+#include "tests/bench/device/swap_roles.hpp"
 
 using namespace gaterig;
 using namespace gaterig::device;
@@ -83,39 +84,6 @@ std::vector<std::uint8_t> read_bytes(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// The other half of the split: see --swap-roles above.
-void swap_roles(fixtures::FixtureSet& set) {
-  std::vector<fixtures::Presentation> kept, added;
-  std::map<std::string, bool> taken;
-  for (auto& p : set.persons) {
-    if (p.role == fixtures::Role::enrolled) {
-      p.role = fixtures::Role::impostor;
-      if (p.enrollment) {
-        fixtures::Presentation pr;
-        pr.id = p.id + "-" + fs::path(p.enrollment->path).stem().string();
-        pr.person = p.id;
-        pr.frames.push_back(*p.enrollment);
-        added.push_back(std::move(pr));
-      }
-      p.enrollment.reset();
-      p.enrollment_extra.clear();
-    } else {
-      p.role = fixtures::Role::enrolled;
-    }
-  }
-  for (auto& pr : set.presentations) {
-    auto* p = const_cast<fixtures::Person*>(set.find_person(pr.person));
-    if (!pr.derived_from && p->role == fixtures::Role::enrolled && !taken[p->id]) {
-      p->enrollment = pr.frames.front();
-      taken[p->id] = true;
-      continue;
-    }
-    kept.push_back(std::move(pr));
-  }
-  for (auto& pr : added) kept.push_back(std::move(pr));
-  set.presentations = std::move(kept);
-}
-
 // One trial: a presentation (or a bench-lit plain photo), with what its outcome is scored as.
 struct Item {
   const fixtures::Presentation* pr = nullptr;
@@ -154,7 +122,7 @@ int main(int argc, char** argv) {
   const Args a = parse(argc, argv);
   const auto t0 = std::chrono::steady_clock::now();
   fixtures::FixtureSet set = fixtures::load_manifest(a.set_dir);
-  if (a.swap_roles) swap_roles(set);
+  if (a.swap_roles) bench::swap_roles(set);
 
   FaceEngineConfig test_cfg;
   test_cfg.engine = "dnn";

@@ -43,6 +43,7 @@
 #include "fixtures/manifest.hpp"
 #include "fixtures/set_synth.hpp"
 #include "simulator/device/face/face_engine.hpp"
+#include "tests/bench/device/swap_roles.hpp"
 
 using namespace gaterig;
 using namespace gaterig::device;
@@ -187,37 +188,7 @@ int main(int argc, char** argv) {
   fixtures::FixtureSet set = fixtures::load_manifest(dir);
   const fs::path yunet_dir = fixtures::find_face_models().yunet_dir();
   fixtures::CooperativeSelection selection;
-  if (a.swap_roles) {
-    std::vector<fixtures::Presentation> kept, added;
-    std::map<std::string, bool> taken;  // persons whose first original became their enrollment
-    for (auto& p : set.persons) {
-      if (p.role == fixtures::Role::enrolled) {
-        p.role = fixtures::Role::impostor;
-        if (p.enrollment) {
-          fixtures::Presentation pr;
-          pr.id = p.id + "-" + fs::path(p.enrollment->path).stem().string();
-          pr.person = p.id;
-          pr.frames.push_back(*p.enrollment);
-          added.push_back(std::move(pr));
-        }
-        p.enrollment.reset();
-        p.enrollment_extra.clear();
-      } else {
-        p.role = fixtures::Role::enrolled;
-      }
-    }
-    for (auto& pr : set.presentations) {
-      auto* p = const_cast<fixtures::Person*>(set.find_person(pr.person));
-      if (!pr.derived_from && p->role == fixtures::Role::enrolled && !taken[p->id]) {
-        p->enrollment = pr.frames.front();
-        taken[p->id] = true;
-        continue;
-      }
-      kept.push_back(std::move(pr));
-    }
-    for (auto& pr : added) kept.push_back(std::move(pr));
-    set.presentations = std::move(kept);
-  }
+  if (a.swap_roles) bench::swap_roles(set);
   if (a.enroll_most_frontal) {
     auto detector = fixtures::FaceDetector::open(yunet_dir);
     selection = fixtures::select_cooperative(set, dir, *detector, a.rule, /*drop_outside=*/false);
