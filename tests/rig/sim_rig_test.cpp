@@ -69,7 +69,7 @@ TEST_F(SimRig, ShowsAnEnrolledFaceAndThePersonsCardLandsOnTheTimeline) {
   const auto persons = rig.enrolled_persons();
   ASSERT_EQ(persons.size(), 2u);
   EXPECT_EQ(rig.terminal().status().value("enrolled", 0), 2);
-  EXPECT_TRUE(wait_kind(0, "terminal.ready", 0ms));
+  EXPECT_TRUE(wait_kind(0, "terminal.ready", 10s));
   EXPECT_TRUE(wait_kind(0, "rig.started", 0ms));
 
   const auto& person = persons.front();
