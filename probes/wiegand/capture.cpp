@@ -84,6 +84,9 @@ CaptureSummary WiegandCapture::run() {
     }
     ++s.edges;
     if (auto f = decoder.feed(*edge)) emit(*f, s);
+    if (options_.announce_frame_start && events_ && decoder.open_edges() == 1)
+      events_->publish(Event{edge->at, std::string(kEventSource), std::string(kFrameStartEventKind),
+                             Json{{"line", std::string(to_string(edge->line))}}});
   }
   if (!(options_.max_frames && s.frames >= *options_.max_frames))
     if (auto f = decoder.finish()) emit(*f, s);

@@ -37,12 +37,34 @@ std::ostream& operator<<(std::ostream& os, const TransmitReport& r) {
             << r.width_error_max << " ns, latest edge " << r.lateness_max << " ns late)";
 }
 
-WiegandTransmitter::WiegandTransmitter(EdgeSink& sink, PulseTiming timing) : sink_(sink), encoder_(timing) {}
+WiegandTransmitter::WiegandTransmitter(EdgeSink& sink, PulseTiming timing, EdgeTimes times)
+    : sink_(sink), encoder_(timing), times_(times) {}
+
+TransmitReport WiegandTransmitter::send_planned(const std::vector<Edge>& plan) {
+  TransmitReport r;
+  r.edges = plan.size();
+  r.widths.reserve(plan.size() / 2);
+  for (std::size_t i = 0; i + 1 < plan.size(); i += 2) {
+    // A pulse is written whole once its rising edge is due: the wire's reader never sees a line
+    // held low longer than planned, however late this thread runs.
+    wait_until(plan[i + 1].at);
+    r.lateness_max = std::max(r.lateness_max, mono_now() - plan[i + 1].at);
+    sink_.write(plan[i]);
+    sink_.write(plan[i + 1]);
+    r.widths.push_back(plan[i + 1].at - plan[i].at);
+  }
+  if (!plan.empty()) {
+    r.first_edge = plan.front().at;
+    r.last_edge = plan.back().at;
+  }
+  return r;
+}
 
 TransmitReport WiegandTransmitter::send(std::string_view bits, MonoNs start) {
   const MonoNs now = mono_now();
   if (start < now) start = now;
   const auto plan = encoder_.edges(bits, start);  // validates the bits
+  if (times_ == EdgeTimes::planned && sink_.carries_time()) return send_planned(plan);
   const MonoNs width = encoder_.timing().width.count(), interval = encoder_.timing().interval.count();
   TransmitReport r;
   r.edges = plan.size();

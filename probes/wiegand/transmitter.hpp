@@ -33,19 +33,32 @@ struct TransmitReport {
 };
 std::ostream& operator<<(std::ostream& os, const TransmitReport& r);
 
+// What time an edge carries on a sink that carries time (the virtual wire). `achieved`: the moment
+// the sending thread drove it, as a terminal that bit-bangs its lines from software does (pulses
+// stretch when the thread is preempted). `planned`: the encoder's time, as a terminal whose frame
+// comes from a hardware timer or PWM does; edges are still written in real time, when due, so a
+// live reader sees them arrive as on a wire. On a sink that does not carry time (GPIO) the wire's
+// own timing is what the thread achieved, whatever this says.
+enum class EdgeTimes { achieved, planned };
+
 class WiegandTransmitter {
  public:
-  WiegandTransmitter(EdgeSink& sink, PulseTiming timing);
+  WiegandTransmitter(EdgeSink& sink, PulseTiming timing, EdgeTimes times = EdgeTimes::achieved);
 
   // Sends `bits` with the first falling edge at `start` (mono_now() if 0, or if already past).
-  // Each edge's `at` is stamped with mono_now() just before the sink drives it. A late edge
-  // delays the rest of the frame rather than shortening a pulse or an interval.
+  // achieved: each edge's `at` is stamped with mono_now() just before the sink drives it, and a
+  // late edge delays the rest of the frame rather than shortening a pulse or an interval.
+  // planned (on a sink that carries time): each edge carries its planned time; `lateness_max` is
+  // then how late the thread delivered an edge, not an error on the wire.
   TransmitReport send(std::string_view bits, MonoNs start = 0);
   const WiegandEncoder& encoder() const { return encoder_; }
 
  private:
+  TransmitReport send_planned(const std::vector<Edge>& plan);
+
   EdgeSink& sink_;
   WiegandEncoder encoder_;
+  EdgeTimes times_;
 };
 
 }  // namespace gaterig::wiegand

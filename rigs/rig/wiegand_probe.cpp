@@ -33,6 +33,7 @@ WiegandProbe::WiegandProbe(const WiegandWiring& wiring, const std::string& virtu
   wiegand::CaptureOptions o;
   o.decoder.silence = std::chrono::nanoseconds(static_cast<std::int64_t>(wiring.silence_ms * 1e6));
   o.decoder.expect = wiring.format == "auto" ? wiegand::Format::raw : *wiegand::parse_format(wiring.format);
+  o.announce_frame_start = true;  // the trial runner's window closes on it (rigs/trial/runner.cpp)
   capture_ = std::make_unique<wiegand::WiegandCapture>(*source_, o, &events_);
   capture_->on_frame([this](const wiegand::WiegandFrame&) { ++frames_; });
   description_ = source_->describe();

@@ -18,6 +18,28 @@ using std::chrono::nanoseconds;
 
 MonoNs ns(milliseconds d) { return duration_cast<nanoseconds>(d).count(); }
 
+// The longest a started frame may take to be published: 34 bits at the widest legal interval
+// (20 ms) is 0.7 s, plus the decoder's silence and the capture's delivery slack.
+constexpr MonoNs kFrameCompletion = 2'000'000'000;
+
+bool is_frame(const Event& e) { return e.kind == wiegand::kFrameEventKind; }
+bool is_frame_start(const Event& e) { return e.kind == wiegand::kFrameStartEventKind; }
+
+// Frames that started in [from, until) but whose frame event is not among `events` yet.
+std::vector<MonoNs> unfinished_frames(const std::vector<Event>& events, MonoNs from, MonoNs until) {
+  std::vector<MonoNs> open;
+  for (const auto& e : events) {
+    if (!is_frame_start(e) || e.at < from || e.at >= until) continue;
+    const bool published = std::any_of(events.begin(), events.end(), [&](const Event& f) {
+      // Edges merged from per-line buffers may be sorted earlier when the frame closes: a frame
+      // is this start's when the start lies between its first and last edge.
+      return is_frame(f) && f.at <= e.at && e.at <= f.payload.value("last_edge_ns", f.at);
+    });
+    if (!published) open.push_back(e.at);
+  }
+  return open;
+}
+
 // A trial that has been shown and whose window closed, waiting for the next photon (its late
 // period ends there) before it is correlated.
 struct Pending {
@@ -94,13 +116,28 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
   // Correlates the pending trial with everything up to `late_until`, once `settle` has passed
   // since late_until, so a frame whose first edge came just before it has been decoded and
   // published. Usually that time has passed already (the next trial's window lasted longer).
+  // The window may have closed on a frame's first edge (wiegand.frame_start): every frame that
+  // started before late_until is awaited until it is published, so the correlator sees it whole.
   auto settle_pending = [&](std::optional<Pending>& pending, MonoNs late_until) {
     if (!pending) return;
     pause_until(late_until + ns(timing.settle), /*honour_stop=*/false);
     Pending& pd = *pending;
     const Presentation& p = plan.presentation_of(*pd.trial);
     pd.window.late_until = std::max(late_until, pd.window.closes);
-    const std::vector<Event> events = timeline_.since(pd.cursor);
+    std::vector<Event> events = timeline_.since(pd.cursor);
+    for (auto open = unfinished_frames(events, pd.window.photon, pd.window.late_until); !open.empty();
+         open = unfinished_frames(events, pd.window.photon, pd.window.late_until)) {
+      const MonoNs due = *std::max_element(open.begin(), open.end()) + kFrameCompletion;
+      if (mono_now() >= due) {
+        if (pd.rig_fault.empty())
+          pd.rig_fault = "a Wiegand frame started at " + wiegand::format_mono(open.front()) +
+                         " but the capture never completed it (is the wire capture still running?)";
+        break;
+      }
+      const std::uint64_t seen = events.empty() ? pd.cursor : events.back().seq;
+      timeline_.wait_for(seen, is_frame, std::max(milliseconds(1), duration_cast<milliseconds>(nanoseconds(due - mono_now()))));
+      events = timeline_.since(pd.cursor);
+    }
     const bool lost = timeline_.dropped() > 0 &&
                       (events.empty() ? timeline_.last_seq() > pd.cursor : events.front().seq != pd.cursor + 1);
     TrialOutcome o = correlator_.correlate(*pd.trial, p, pd.window, events);
@@ -176,7 +213,9 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
     const MonoNs photon = shown.photon;
     last_photon[p.person] = photon;
 
-    // The window: ends at its deadline, or `settle` after the first frame; a rig.error ends it.
+    // The window: ends at its deadline, or `settle` after the first frame's first edge (announced
+    // before the frame is complete, which saves its length, silence and delivery slack per
+    // accept); a rig.error ends it.
     MonoNs deadline = photon + ns(timing.window_for(p.expected));
     bool frame_seen = false;
     bool stopped_in_window = false;
@@ -197,7 +236,7 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
       auto ev = timeline_.wait_for(
           scan,
           [&](const Event& e) {
-            return e.at >= photon && (e.kind == wiegand::kFrameEventKind || e.kind == kRigErrorKind);
+            return e.at >= photon && (is_frame_start(e) || is_frame(e) || e.kind == kRigErrorKind);
           },
           duration_cast<milliseconds>(nanoseconds(slice)));
       if (ev) {

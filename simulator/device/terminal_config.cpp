@@ -56,7 +56,7 @@ void read_platform(const Config& t, PlatformLink& p) {
 
 void read_wiegand(const Config& t, WiegandOutConfig& w) {
   t.reject_unknown({"format", "facility", "pulse_width_us", "pulse_interval_us", "relay_hold_ms", "virtual_wire",
-                    "gpio_chip", "gpio_d0", "gpio_d1", "gpio_relay", "cards_from", "realtime"});
+                    "gpio_chip", "gpio_d0", "gpio_d1", "gpio_relay", "cards_from", "realtime", "timing"});
   w.format = t.get_string("format", w.format);
   if (w.format != "wg26" && w.format != "wg34") t.fail("format", "expected wg26 or wg34");
   const auto facility = t.get_int("facility", w.facility);
@@ -77,6 +77,8 @@ void read_wiegand(const Config& t, WiegandOutConfig& w) {
   if (!w.gpio_chip.empty() && !w.virtual_wire.empty()) t.fail("gpio_chip", "give either gpio_chip or virtual_wire");
   if (t.has("cards_from")) w.cards_from = t.resolve(t.get_string("cards_from"));
   w.realtime = t.get_bool("realtime", w.realtime);
+  w.timing = t.get_string("timing", w.timing);
+  if (w.timing != "hardware" && w.timing != "software") t.fail("timing", "expected hardware or software");
 }
 
 void read_camera(const Config& t, CameraConfig& c) {

@@ -48,8 +48,14 @@ struct WiegandOutConfig {
   // Cards from a fixtures set (its manifest's persons: id_number -> card); persons not in it get
   // the derived card (wiegand_out.hpp).
   std::filesystem::path cards_from;
-  // A real terminal times its Wiegand pulses in hardware; the simulation raises the sending thread
-  // to SCHED_FIFO for the length of each frame (when permitted) so load cannot stretch a pulse.
+  // "hardware": the terminal times its pulses with a hardware timer, as real terminals do; on the
+  // virtual wire each edge carries its planned time (written when due). "software": a terminal that
+  // bit-bangs its lines from a thread; each edge carries the moment it was driven, so load on the
+  // machine stretches pulses (what the rig's JX-A.10 pulse-width check is there to catch). On GPIO
+  // the lines' own timing is what the thread achieves, either way.
+  std::string timing = "hardware";
+  // The simulation raises the sending thread to SCHED_FIFO for the length of each frame (when
+  // permitted), so load delays and stretches it less.
   bool realtime = true;
 };
 

@@ -113,7 +113,8 @@ WiegandOut::WiegandOut(const WiegandOutConfig& config, const DegradedTerminal& d
       bad_parity_(degraded.bad_parity),
       wrong_format_(degraded.wrong_format),
       cards_(config.facility, config.cards_from),
-      transmitter_(sink, wiegand::PulseTiming{config.pulse_width, config.pulse_interval}) {}
+      transmitter_(sink, wiegand::PulseTiming{config.pulse_width, config.pulse_interval},
+                   config.timing == "hardware" ? wiegand::EdgeTimes::planned : wiegand::EdgeTimes::achieved) {}
 
 GateOutput WiegandOut::send_card(const std::string& id_number, MonoNs start) {
   return send(cards_.card_for(id_number), start);

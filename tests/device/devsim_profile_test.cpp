@@ -27,6 +27,7 @@ TEST(TerminalConfig, DefaultsAreTheCompliantTerminal) {
   EXPECT_EQ(c.face_capacity, 10'000u);
   EXPECT_EQ(c.record_capacity, 100'000u);
   EXPECT_EQ(c.wiegand.format, "wg26");
+  EXPECT_EQ(c.wiegand.timing, "hardware");
   EXPECT_EQ(c.profile, "compliant");
   EXPECT_EQ(c.identity.vendor, "gaterig-sim");
 }
@@ -40,6 +41,13 @@ TEST(TerminalConfig, ErrorsNameTheKey) {
     EXPECT_NE(std::string(e.what()).find("wg26 or wg34"), std::string::npos);
   }
   EXPECT_THROW(parse("[devsim.policy]\nnot_a_key = 1\n"), ConfigError);
+  EXPECT_EQ(parse("[devsim.wiegand]\ntiming = \"software\"\n").wiegand.timing, "software");
+  try {
+    parse("[devsim.wiegand]\ntiming = \"pwm\"\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "devsim.wiegand.timing");
+  }
   EXPECT_THROW(parse("[[devsim.policy.windows]]\nperson = \"x\"\nfrom = \"25:00\"\nto = \"06:00\"\n"), ConfigError);
 }
 

@@ -20,6 +20,10 @@ struct Answer {
   MonoNs delay = 0;
   std::uint32_t facility = 0, number = 0;
   bool bad_parity = false;
+  // Like a live capture with announce_frame_start: a wiegand.frame_start at the first edge, and the
+  // frame itself `publish_lag` later, or never (a capture that died mid-frame).
+  bool announce_start = false;
+  bool frame_completes = true;
 };
 
 class FakeTerminal final : public display::Display {
@@ -48,7 +52,11 @@ class FakeTerminal final : public display::Display {
     shows_.push_back(std::string(label));
     if (auto it = answers_.find(std::string(label)); it != answers_.end()) {
       const Answer& a = it->second;
-      queue_.push_back({s.photon + a.delay + lag_, frame_event(s.photon + a.delay, a.facility, a.number, a.bad_parity)});
+      const MonoNs first_edge = s.photon + a.delay;
+      if (a.announce_start)
+        queue_.push_back({first_edge, Event{first_edge, "wiegand", "wiegand.frame_start", Json{{"line", "d0"}}}});
+      if (a.frame_completes)
+        queue_.push_back({first_edge + lag_, frame_event(first_edge, a.facility, a.number, a.bad_parity)});
       cv_.notify_all();
     }
     return s;

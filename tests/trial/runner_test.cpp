@@ -111,6 +111,62 @@ TEST_F(RunnerTest, LatencyIsExactAndClassesComeOutRight) {
   EXPECT_EQ(seen.back().eta->count(), 0);
 }
 
+// A live capture announces a frame at its first edge and publishes it once its silence and the
+// delivery slack have passed. The window closes on the announcement; the next trial may be shown
+// before the frame is out, and the frame still lands on its own trial, whole.
+TEST(RunnerFrameStart, TheWindowClosesAtTheFirstEdgeAndTheFrameStillLandsOnItsTrial) {
+  TempDir dir;
+  Timeline timeline;
+  FakeTerminal terminal(timeline, 400 * kMs);  // far longer than settle + gap
+  Correlator correlator{small_book()};
+  std::vector<Presentation> ps;
+  for (int i = 1; i <= 3; ++i) {
+    Presentation p = presentation("g" + std::to_string(i), pid(i), Role::enrolled, Expectation::accept, "normal", "");
+    p.images = {dir.image(p.id + ".png")};
+    ps.push_back(p);
+    terminal.answer(p.id, {(40 + i) * kMs, 1, static_cast<std::uint32_t>(100 + i), false, true, true});
+  }
+  TrialTiming t = quick_timing();
+  t.decision_window = milliseconds(3000);
+  RunOptions o;
+  o.image_root = dir.path();
+  o.stop_requested = [] { return false; };
+  TrialRunner runner(terminal, timeline, correlator, o);
+  const RunResult r = runner.run(TrialPlan::make(ps, 1, 3, t));
+  ASSERT_EQ(r.outcomes.size(), 3u);
+  for (const auto& out : r.outcomes) {
+    EXPECT_EQ(out.outcome, OutcomeClass::true_accept) << out;
+    ASSERT_TRUE(out.latency_ns) << out;
+  }
+  EXPECT_EQ(*by_presentation(r.outcomes, "g2").latency_ns, 42 * kMs);
+  EXPECT_EQ(by_presentation(r.outcomes, "g3").card_person, "P3");
+  // Each window closed at first edge + settle: the next photon came before the frame was
+  // published (its first edge + 400 ms). Waiting for the frame would put it after.
+  for (const char* next : {"g2", "g3"}) {
+    const auto& before = by_presentation(r.outcomes, next[1] == '2' ? "g1" : "g2");
+    const auto& after = by_presentation(r.outcomes, next);
+    EXPECT_LT(after.photon, before.photon + *before.latency_ns + 400 * kMs) << "the window waited for the whole frame";
+  }
+}
+
+TEST(RunnerFrameStart, AFrameThatStartsAndNeverCompletesIsARigError) {
+  TempDir dir;
+  Timeline timeline;
+  FakeTerminal terminal(timeline);
+  Correlator correlator{small_book()};
+  Presentation p = presentation("g1", "P1", Role::enrolled, Expectation::accept, "normal", "");
+  p.images = {dir.image("g1.png")};
+  terminal.answer("g1", {30 * kMs, 1, 101, false, true, false});
+  RunOptions o;
+  o.image_root = dir.path();
+  o.stop_requested = [] { return false; };
+  TrialRunner runner(terminal, timeline, correlator, o);
+  const RunResult r = runner.run(TrialPlan::make({p}, 1, 3, quick_timing()));
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  EXPECT_EQ(r.outcomes[0].outcome, OutcomeClass::error) << r.outcomes[0];
+  EXPECT_NE(r.outcomes[0].error.find("never completed"), std::string::npos) << r.outcomes[0].error;
+}
+
 TEST_F(RunnerTest, ADisplayFaultIsARigErrorNotADeviceOutcome) {
   std::vector<Presentation> ps{make("g1", "P1", Role::enrolled, Expectation::accept),
                                make("i9", "P9", Role::impostor, Expectation::refuse)};

@@ -81,3 +81,54 @@ TEST(WiegandTransmitter, ASlowSinkThatCarriesTimeDoesNotStretchPulses) {
   const auto f = decode_frame(sink.edges, {});
   EXPECT_EQ(f.card, 77u) << describe_long(f) << report;
 }
+
+namespace {
+// A sink that carries time and holds the sender up on every edge, far longer than a pulse.
+class StallingStampedSink final : public EdgeSink {
+ public:
+  void write(const Edge& e) override {
+    edges.push_back(e);
+    arrived.push_back(mono_now());
+    wait_until(mono_now() + 3'000'000);
+  }
+  std::string describe() const override { return "stalling stamped"; }
+  bool carries_time() const override { return true; }
+  std::vector<Edge> edges;
+  std::vector<MonoNs> arrived;
+};
+}  // namespace
+
+TEST(WiegandTransmitter, PlannedEdgeTimesKeepTheTimersPulsesWhateverTheThreadDoes) {
+  StallingStampedSink sink;
+  const MonoNs start = mono_now() + 1'000'000;
+  const auto report = WiegandTransmitter(sink, {50us, 2ms}, EdgeTimes::planned).send(wg26_bits(7, 77), start);
+  ASSERT_EQ(sink.edges.size(), 52u);
+  for (auto w : report.widths) EXPECT_EQ(w, 50'000) << report;
+  EXPECT_EQ(report.first_edge, start);
+  const auto f = decode_frame(sink.edges, {});
+  EXPECT_TRUE(f.ok()) << describe_long(f);
+  EXPECT_EQ(f.card, 77u) << describe_long(f);
+  // Written in real time: no edge reaches the wire before it is due.
+  for (std::size_t i = 0; i < sink.edges.size(); ++i) EXPECT_GE(sink.arrived[i], sink.edges[i].at) << "edge " << i;
+  // Two 3 ms writes per 2 ms bit: delivery falls behind, and the report says by how much.
+  EXPECT_GT(report.lateness_max, 2'000'000) << report;
+}
+
+TEST(WiegandTransmitter, PlannedEdgeTimesOnASinkWithoutTimeAreTheAchievedOnes) {
+  // GPIO lines take no timestamps: the wire's timing is what the thread does, so the report must
+  // not claim the plan.
+  class Untimed final : public EdgeSink {
+   public:
+    void write(const Edge& e) override {
+      (void)e;
+      ++n;
+    }
+    std::string describe() const override { return "untimed"; }
+    int n = 0;
+  } sink;
+  const MonoNs start = mono_now() + 1'000'000;
+  const auto report = WiegandTransmitter(sink, {50us, 500us}, EdgeTimes::planned).send(wg26_bits(1, 2), start);
+  EXPECT_EQ(sink.n, 52);
+  EXPECT_GE(report.first_edge, start);
+  for (auto w : report.widths) EXPECT_GE(w, 50'000);
+}

@@ -205,6 +205,33 @@ TEST_F(VirtualWire, ALiveFrameClosesAfterTheSilenceOnTheReadersClock) {
   EXPECT_GE(summary.ended - frames[0].last_edge, 25'000'000);
 }
 
+TEST_F(VirtualWire, AnAnnouncedFrameStartComesAtTheFirstEdgeBeforeTheFrame) {
+  VirtualWireSource source(path_);
+  Timeline timeline;
+  CaptureOptions options;
+  options.max_frames = 2;
+  options.announce_frame_start = true;
+  WiegandCapture capture(source, options, &timeline);
+  std::thread sender([&] {
+    VirtualWireSink sink(path_);
+    WiegandTransmitter tx(sink, {50us, 500us});
+    tx.send(wg26_bits(3, 33));
+    tx.send(wg26_bits(4, 44), mono_now() + 40'000'000);
+  });
+  capture.run();
+  sender.join();
+  const auto events = timeline.since(0);
+  ASSERT_EQ(events.size(), 4u);
+  // start, frame, start, frame: each start precedes its frame on the timeline, with the same `at`.
+  for (std::size_t i = 0; i < 4; i += 2) {
+    EXPECT_EQ(events[i].kind, kFrameStartEventKind);
+    EXPECT_EQ(events[i + 1].kind, kFrameEventKind);
+    EXPECT_EQ(events[i].at, events[i + 1].at);
+    EXPECT_LT(events[i].seq, events[i + 1].seq);
+  }
+  EXPECT_EQ(WiegandFrame::from_event(events[3]).card, 44u);
+}
+
 TEST_F(VirtualWire, EdgesDeliveredLateButStampedInTimeContinueTheirFrame) {
   // Seen under load: the sender stamps its edges 2 ms apart, but half the frame reaches the reader
   // 40 ms later (the reader was descheduled, or the sender waited on the socket queue). By the
