@@ -290,7 +290,31 @@ GATE_OPENED = ("true_accept", "false_accept_wrong_person", "false_accept_unenrol
 # ---- capacity (JX-A.1): the gallery filled to the standard's figure ---------------------------
 
 @pytest.fixture(scope="session")
-def capacity(rig, standard, gallery):
+def enrollment_sync(rig, standard, gallery):
+    """JX-B.5's samples: the gallery's one-at-a-time enrollments and, when the plan wants more
+    than the set has persons, further workers one at a time (JX-A.1's capacity workers, the set's
+    photos cycled). Only for scenarios run last, and before the capacity fill, which counts them."""
+    need = planned(standard, rig, "JX-B.5", "enrollment_sync_time")
+    out = {"ms": list(gallery.sync_ms), "errors": list(gallery.sync_errors), "extra": 0, "already": 0}
+    held = gallery.held
+    for k in range(max(0, need - len(out["ms"]) - len(out["errors"]))):
+        report = rig.enroll_capacity(1, k)
+        if not report["accepted"]:
+            # Enrolled by an earlier run on this terminal (or refused): nothing to time.
+            out["already"] += 1
+            continue
+        held += report["accepted"]
+        sync = rig.wait_synced(held, timeout_s=60.0, ask_terminal=False)
+        out["extra"] += 1
+        if sync["synced"]:
+            out["ms"].append(1000.0 * sync["seconds"])
+        else:
+            out["errors"].append(sync.get("error") or "not synchronised")
+    return out
+
+
+@pytest.fixture(scope="session")
+def capacity(rig, standard, gallery, enrollment_sync):
     """The terminal's gallery filled to JX-A.1's figure (only by scenarios marked runs_last: the
     extra workers' photos repeat the set's, so recognition trials after it would be meaningless)."""
     need = planned(standard, rig, "JX-A.1", "enrolled_capacity")

@@ -317,10 +317,13 @@ void bind_rig(py::module_& m) {
              return r.enroll(persons).to_json();
            },
            py::arg("persons") = py::none(), long_call(), "Into the rig's platform (default: every enrolled person).")
-      .def("enroll_capacity", [](rg::Rig& r, std::size_t count) { return r.enroll_capacity(count).to_json(); },
-           py::arg("count"), long_call(),
-           "`count` further workers (synthetic ID numbers, the set's photos cycled) into the rig's platform, for "
-           "JX-A.1's enrolled capacity; returns the enrollment report. Run it last: the gallery then holds look-alikes.")
+      .def("enroll_capacity",
+           [](rg::Rig& r, std::size_t count, std::size_t first) { return r.enroll_capacity(count, first).to_json(); },
+           py::arg("count"), py::arg("first") = 0, long_call(),
+           "`count` further workers (synthetic ID numbers, the set's photos cycled; `first` skips that many: "
+           "enroll_capacity(1, k) enrolls worker k+1 alone) into the rig's platform, for JX-A.1's enrolled capacity "
+           "and JX-B.5's extra sync samples; returns the enrollment report. Run it last: the gallery then holds "
+           "look-alikes.")
       .def("wait_synced",
            [](rg::Rig& r, std::size_t count, double timeout_s, bool ask_terminal) {
              return r.wait_synced(count, ms_of_s(timeout_s), ask_terminal).to_json();

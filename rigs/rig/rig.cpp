@@ -293,7 +293,7 @@ EnrollmentReport Rig::enrolled(EnrollmentReport r) {
   return r;
 }
 
-EnrollmentReport Rig::enroll_capacity(std::size_t count) {
+EnrollmentReport Rig::enroll_capacity(std::size_t count, std::size_t first) {
   if (!enrollment_) throw std::logic_error("rig: not started (no platform to enroll into)");
   std::vector<fixtures::FileRef> photos;
   std::unordered_set<std::string> taken;
@@ -305,10 +305,11 @@ EnrollmentReport Rig::enroll_capacity(std::size_t count) {
   std::vector<fixtures::Person> workers;
   workers.reserve(count);
   std::uint64_t seed = 0xCA9AC17E0000ull;  // apart from the seeds synthetic sets use
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t i = 0; i < first + count; ++i) {
     fixtures::Person w;
     do w.id_number = synthetic_resident_id(seed++);
     while (!taken.insert(w.id_number).second);
+    if (i < first) continue;  // the same ID numbers whatever `first` is
     char id[32];
     std::snprintf(id, sizeof id, "CAP%05zu", i + 1);
     w.id = id;

@@ -101,9 +101,10 @@ class Rig {
   EnrollmentReport enroll(const std::vector<fixtures::Person>& persons);
   // Fills the gallery beyond the set (JX-A.1's enrolled capacity): `count` further workers
   // "CAP00001"... with synthetic ID numbers (deterministic: a second call enrolls the same ones,
-  // reported as already there) and the set's enrollment photos cycled. Only for scenarios run
-  // last: recognition trials against a gallery of look-alikes would be meaningless.
-  EnrollmentReport enroll_capacity(std::size_t count);
+  // reported as already there) and the set's enrollment photos cycled; `first` skips that many
+  // (enroll_capacity(1, k) enrolls worker k+1 alone). Only for scenarios run last: recognition
+  // trials against a gallery of look-alikes would be meaningless.
+  EnrollmentReport enroll_capacity(std::size_t count, std::size_t first = 0);
   // Until the terminal holds `count` workers (its status), or, for a terminal with no status (an
   // external one without an admin endpoint), until the platform saw it fetch the workers
   // (ProjectWorker.Query after the last enrollment, then its next query or 2 s): `enrolled` is
