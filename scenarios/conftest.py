@@ -172,12 +172,13 @@ def gallery(rig, standard):
 
 # ---- timing and the session's trials ----------------------------------------------------------
 
-GAP_MS = 80                  # grey frame between trials: the terminal sees nobody; output during it is
-                             # still charged to the trial before (up to the next photon)
-SETTLE_MS = 50               # after the first frame: further frames of the same trial (they are still
-                             # charged to it later, up to the next photon)
-ACCEPT_WINDOW_MS = 5000      # an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
-REFUSAL_FLOOR_MS = 150
+# The bench's pacing comes from its rig description ([trials], rigs/rig/rig_description.hpp):
+#   gap_ms            grey frame between trials: the terminal sees nobody; output during it is
+#                     still charged to the trial before (up to the next photon)
+#   settle_ms         after the first frame's first edge: further frames of the same trial (they
+#                     are still charged to it later, up to the next photon)
+#   accept_window_ms  an accept may take this long (JX-A.2's limit is 3 s); closes at the frame
+#   refusal_floor_ms  the shortest silence that calls a refusal
 REFUSAL_CEILING_MS = 3000    # JX-A.2's recognition-time limit: a worker stands that long at the gate
 UNKNOWN_REPEAT_WINDOW_S = 5  # a terminal whose anti-passback the rig cannot read
 TRIAL_MS_ESTIMATE = 300      # a fast accept (decision + settle + gap): spreads persons over the repeat window
@@ -189,6 +190,7 @@ class TrialBook:
     def __init__(self, rig, terminal):
         self.rig = rig
         self.groups = {}
+        self.pacing = dict(rig.description.trials)
         params = None
         try:
             params = terminal.status().get("params", {})
@@ -208,7 +210,7 @@ class TrialBook:
         samples = genuine.latencies_ms("true_accept") if genuine is not None else []
         if not samples:
             return REFUSAL_CEILING_MS
-        return int(min(REFUSAL_CEILING_MS, max(REFUSAL_FLOOR_MS, 2 * max(samples))))
+        return int(min(REFUSAL_CEILING_MS, max(self.pacing["refusal_floor_ms"], 2 * max(samples))))
 
     def person_spacing(self, persons):
         """How many trials apart one person's presentations are put: enough to outlast the
@@ -221,7 +223,8 @@ class TrialBook:
         one), shuffled with the session's seed, persons spread apart."""
         persons = {p.person for p in presentations}
         plan = self.rig.plan(exactly(presentations, trials), 1, seed=seed,
-                             gap_ms=GAP_MS, window_ms=ACCEPT_WINDOW_MS, settle_ms=SETTLE_MS,
+                             gap_ms=self.pacing["gap_ms"], window_ms=self.pacing["accept_window_ms"],
+                             settle_ms=self.pacing["settle_ms"],
                              refusal_window_ms=self.refusal_window_ms(),
                              repeat_window_ms=self.repeat_window_ms,
                              person_spacing=self.person_spacing(len(persons)))

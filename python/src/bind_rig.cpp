@@ -106,6 +106,8 @@ void bind_rig(py::module_& m) {
       .def_readonly("kind", &rg::RigDescription::kind)
       .def_readonly("sha256", &rg::RigDescription::sha256)
       .def_property_readonly("file", [](const rg::RigDescription& d) { return d.file.string(); })
+      .def_property_readonly("trials", [](const rg::RigDescription& d) { return d.trials.to_json(); },
+                             "The bench's trial pacing ([trials]: gap_ms, settle_ms, accept_window_ms, refusal_floor_ms).")
       .def_property_readonly("lab", [](const rg::RigDescription& d) {
         return Json{{"name", d.lab.name}, {"address", d.lab.address}, {"accreditation", d.lab.accreditation}};
       })

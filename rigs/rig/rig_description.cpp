@@ -330,10 +330,36 @@ std::string ModbusWiring::describe() const {
   return "rtu " + device + " " + std::to_string(baud) + " " + std::to_string(data_bits) + parity + std::to_string(stop_bits);
 }
 
+Json TrialPacing::to_json() const {
+  return Json{{"gap_ms", gap_ms}, {"settle_ms", settle_ms}, {"accept_window_ms", accept_window_ms},
+              {"refusal_floor_ms", refusal_floor_ms}};
+}
+
+namespace {
+TrialPacing parse_trials(const Config& t) {
+  t.reject_unknown({"gap_ms", "settle_ms", "accept_window_ms", "refusal_floor_ms"});
+  TrialPacing p;
+  const auto in = [&](const char* key, int fallback, int lo, int hi, const char* why) {
+    const auto v = t.get_int(key, fallback);
+    if (v < lo || v > hi) t.fail(key, std::string("expected ") + std::to_string(lo) + ".." + std::to_string(hi) + " ms" + why);
+    return static_cast<int>(v);
+  };
+  p.gap_ms = in("gap_ms", p.gap_ms, 1, 60'000, "");
+  p.settle_ms = in("settle_ms", p.settle_ms, 1, 10'000, "");
+  // An accept at JX-A.2's 3 s limit must still fall inside the window, to be measured as slow.
+  p.accept_window_ms = in("accept_window_ms", p.accept_window_ms, 3'000, 60'000,
+                          " (at least JX-A.2's 3 s recognition limit, so a slow accept is seen)");
+  p.refusal_floor_ms = in("refusal_floor_ms", p.refusal_floor_ms, 1, 3'000,
+                          " (at most JX-A.2's 3 s: a worker does not wait longer at the gate)");
+  return p;
+}
+}  // namespace
+
 RigDescription RigDescription::parse(std::string_view text, const std::filesystem::path& as_file) {
   const std::string file = as_file.string();
   const Config root = Config::parse(text, file);
-  root.reject_unknown({"rig", "lab", "calibration", "display", "wiegand", "bench", "platform", "terminal", "fixtures"});
+  root.reject_unknown({"rig", "lab", "calibration", "display", "wiegand", "bench", "platform", "terminal", "fixtures",
+                       "trials"});
   RigDescription d;
   d.file = as_file;
   d.sha256 = crypto::sha256_hex(text);
@@ -363,6 +389,7 @@ RigDescription RigDescription::parse(std::string_view text, const std::filesyste
   if (auto t = root.find_table("platform")) d.platform = parse_platform(*t);
   if (auto t = root.find_table("terminal")) d.terminal = parse_terminal(*t, text, file);
   d.fixtures = parse_fixtures(root.table("fixtures"), text, file);
+  if (auto t = root.find_table("trials")) d.trials = parse_trials(*t);
 
   // What only makes sense together.
   if (d.kind == "sim") {
@@ -406,7 +433,8 @@ Json RigDescription::to_json() const {
                                    {"photon_method", method},
                                    {"photodiode", calibration.photodiode},
                                    {"lux_meter_cert", calibration.lux_meter_cert},
-                                   {"due", calibration.due}}}};
+                                   {"due", calibration.due}}},
+              {"trials", trials.to_json()}};
 }
 
 std::ostream& operator<<(std::ostream& os, const RigDescription& d) {

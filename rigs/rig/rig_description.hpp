@@ -126,6 +126,17 @@ struct FixturesSource {
   std::filesystem::path cache;          // where made sets are kept; empty: the default cache
 };
 
+// How trials are paced on this bench ([trials]; scenarios/conftest.py reads it). The simulated
+// terminal answers within tens of milliseconds and sees the neutral frame at once; a real camera
+// needs time to lose a face before the next one is a new person, so a real bench wants longer.
+struct TrialPacing {
+  int gap_ms = 80;              // neutral frame between trials
+  int settle_ms = 50;           // after a trial's first Wiegand edge, before its window closes
+  int accept_window_ms = 5000;  // the longest a presentation that should open the gate is shown
+  int refusal_floor_ms = 150;   // the shortest silence that calls a refusal
+  Json to_json() const;
+};
+
 struct RigDescription {
   std::filesystem::path file;        // the rig file as given
   std::string sha256;                // of its bytes (results: rig.sha256)
@@ -139,6 +150,7 @@ struct RigDescription {
   PlatformWiring platform;
   TerminalWiring terminal;
   FixturesSource fixtures;
+  TrialPacing trials;
 
   // Throws ConfigError (file:line:key) for a bad description, and for a missing file.
   static RigDescription load(const std::filesystem::path& path);

@@ -94,6 +94,24 @@ TEST(RigDescription, BadValueNamesFileLineAndKey) {
   EXPECT_NE(e.find("\"liveness\""), std::string::npos) << e;
 }
 
+TEST(RigDescription, TrialPacingIsTheBenchsAndBoundedByTheStandard) {
+  const auto d = RigDescription::parse(sim(), "/tmp/rigs/x.toml");
+  EXPECT_EQ(d.trials.gap_ms, 80);  // absent: the simulated rig's pacing
+  EXPECT_EQ(d.trials.accept_window_ms, 5000);
+  const auto real = RigDescription::load(kSource / "rigs/real-bench.example.toml");
+  EXPECT_GE(real.trials.gap_ms, 1000) << "a real camera needs time to lose a face";
+  EXPECT_EQ(real.to_json()["trials"]["gap_ms"], real.trials.gap_ms);
+  const auto paced = RigDescription::parse(sim("[trials]\ngap_ms = 400\nsettle_ms = 120\n"), "/tmp/rigs/x.toml");
+  EXPECT_EQ(paced.trials.gap_ms, 400);
+  EXPECT_EQ(paced.trials.settle_ms, 120);
+  EXPECT_EQ(paced.trials.refusal_floor_ms, 150);
+  // A window shorter than JX-A.2's 3 s would call a slow accept a false reject.
+  const std::string e = error_of(sim("[trials]\naccept_window_ms = 2000\n"));
+  EXPECT_NE(e.find("trials.accept_window_ms"), std::string::npos) << e;
+  EXPECT_NE(e.find("3 s"), std::string::npos) << e;
+  EXPECT_NE(error_of(sim("[trials]\ngap = 80\n")).find("trials.gap"), std::string::npos);
+}
+
 TEST(RigDescription, MissingRequiredTableIsNamed) {
   const std::string e = error_of("[rig]\nname = \"t\"\n");
   EXPECT_NE(e.find("fixtures"), std::string::npos) << e;

@@ -92,9 +92,10 @@ def test_refusal_window_follows_the_slowest_genuine_accept_within_bounds(kit):
 
     book = kit.TrialBook.__new__(kit.TrialBook)
     book.groups = {}
+    book.pacing = {"refusal_floor_ms": 700}  # the rig description's [trials]
     assert book.refusal_window_ms() == kit.REFUSAL_CEILING_MS  # nothing measured yet
     book.groups[kit.GENUINE_GROUP] = Out([120.0, 300.0])
-    assert book.refusal_window_ms() == kit.REFUSAL_FLOOR_MS
+    assert book.refusal_window_ms() == 700
     book.groups[kit.GENUINE_GROUP] = Out([120.0, 900.0])
     assert book.refusal_window_ms() == 1800
     book.groups[kit.GENUINE_GROUP] = Out([4000.0])
