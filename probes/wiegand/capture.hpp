@@ -28,7 +28,7 @@ struct CaptureOptions {
   // sender held up by the socket's 10-datagram queue) continues its frame instead of splitting
   // it. Stamps alone still decide where one frame ends and the next begins.
   std::chrono::nanoseconds delivery_slack = std::chrono::milliseconds(100);
-  // Also publish a "wiegand.frame_start" event at a frame's first edge, as soon as that edge is
+  // Also publish a "wiegand.first_edge" event at a frame's first edge, as soon as that edge is
   // read: a trial runner learns THAT the terminal answered (and when) without waiting out the
   // frame, its silence and the delivery slack; the frame event follows with the same `at`.
   bool announce_frame_start = false;

@@ -74,8 +74,9 @@ struct WiegandFrame {
 
 inline constexpr std::string_view kFrameEventKind = "wiegand.frame";
 // A live capture's early word of a frame at its first edge (CaptureOptions::announce_frame_start):
-// same `at` as the frame event that follows once the frame is complete.
-inline constexpr std::string_view kFrameStartEventKind = "wiegand.frame_start";
+// same `at` as the frame event that follows once the frame is complete. Not "wiegand.frame…":
+// event queries match kinds by prefix, and a query for frames must not return these.
+inline constexpr std::string_view kFrameStartEventKind = "wiegand.first_edge";
 inline constexpr std::string_view kEventSource = "wiegand";
 
 // One line: "#3 WG26 facility 12 card 34567 (26 bits, first edge 1.000000000 s) OK" or with

@@ -116,7 +116,7 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
   // Correlates the pending trial with everything up to `late_until`, once `settle` has passed
   // since late_until, so a frame whose first edge came just before it has been decoded and
   // published. Usually that time has passed already (the next trial's window lasted longer).
-  // The window may have closed on a frame's first edge (wiegand.frame_start): every frame that
+  // The window may have closed on a frame's first edge (wiegand.first_edge): every frame that
   // started before late_until is awaited until it is published, so the correlator sees it whole.
   auto settle_pending = [&](std::optional<Pending>& pending, MonoNs late_until) {
     if (!pending) return;

@@ -20,7 +20,7 @@ struct Answer {
   MonoNs delay = 0;
   std::uint32_t facility = 0, number = 0;
   bool bad_parity = false;
-  // Like a live capture with announce_frame_start: a wiegand.frame_start at the first edge, and the
+  // Like a live capture with announce_frame_start: a wiegand.first_edge at the first edge, and the
   // frame itself `publish_lag` later, or never (a capture that died mid-frame).
   bool announce_start = false;
   bool frame_completes = true;
@@ -54,7 +54,7 @@ class FakeTerminal final : public display::Display {
       const Answer& a = it->second;
       const MonoNs first_edge = s.photon + a.delay;
       if (a.announce_start)
-        queue_.push_back({first_edge, Event{first_edge, "wiegand", "wiegand.frame_start", Json{{"line", "d0"}}}});
+        queue_.push_back({first_edge, Event{first_edge, "wiegand", "wiegand.first_edge", Json{{"line", "d0"}}}});
       if (a.frame_completes)
         queue_.push_back({first_edge + lag_, frame_event(first_edge, a.facility, a.number, a.bad_parity)});
       cv_.notify_all();

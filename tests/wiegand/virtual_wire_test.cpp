@@ -230,6 +230,9 @@ TEST_F(VirtualWire, AnAnnouncedFrameStartComesAtTheFirstEdgeBeforeTheFrame) {
     EXPECT_LT(events[i].seq, events[i + 1].seq);
   }
   EXPECT_EQ(WiegandFrame::from_event(events[3]).card, 44u);
+  // Event queries match kinds by prefix (Rig.events(kind=...)): asking for frames must not return
+  // the announcements (JX-A.10 counted each frame twice when they shared the prefix).
+  EXPECT_NE(std::string(kFrameStartEventKind).rfind(std::string(kFrameEventKind), 0), 0u);
 }
 
 TEST_F(VirtualWire, EdgesDeliveredLateButStampedInTimeContinueTheirFrame) {
