@@ -179,18 +179,24 @@ TrialOutcome Correlator::correlate(const Trial& trial, const Presentation& p, co
   return o;
 }
 
+std::optional<std::string> Correlator::record_person(const Event& e) const {
+  if (e.kind != "platform.record_accepted" || !e.payload.is_object()) return std::nullopt;
+  const Json& pl = e.payload;
+  auto str = [&](const char* k) { return pl.contains(k) && pl[k].is_string() ? pl[k].get<std::string>() : std::string(); };
+  const std::string id = !str("id_number").empty() ? str("id_number") : str("id_masked");
+  return book_.person_of_id(id);
+}
+
 void Correlator::attach_records(std::vector<TrialOutcome>& outcomes, const std::vector<Event>& events) const {
   std::vector<PlatformRecord> records;
   for (const Event& e : events) {
-    if (e.kind != "platform.record_accepted" || !e.payload.is_object()) continue;
+    auto person = record_person(e);
+    if (!person) continue;
     const Json& pl = e.payload;
     auto str = [&](const char* k) {
       return pl.contains(k) && pl[k].is_string() ? pl[k].get<std::string>() : std::string();
     };
     PlatformRecord r;
-    const std::string id = !str("id_number").empty() ? str("id_number") : str("id_masked");
-    auto person = book_.person_of_id(id);
-    if (!person) continue;
     r.person = *person;
     r.seen.record_id = pl.contains("record_id") && pl["record_id"].is_number_integer() ? pl["record_id"].get<std::int64_t>() : 0;
     r.seen.table = str("table");

@@ -59,6 +59,10 @@ class Correlator {
   // refuse_with_record trials. Idempotent: calling it again with more events redoes the match.
   void attach_records(std::vector<TrialOutcome>& outcomes, const std::vector<Event>& events) const;
 
+  // The set's person a platform.record_accepted event is about (by its ID number, or the masked
+  // one), or nullopt for another event or a person the card book does not know.
+  std::optional<std::string> record_person(const Event& e) const;
+
   // A trial the rig could not run or observe.
   static TrialOutcome error_outcome(const Trial& trial, const Presentation& p, std::string what);
 

@@ -223,6 +223,9 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
     std::size_t frame_index = 0;
     MonoNs next_frame = photon + ns(timing.frame_interval);
     std::string fault;
+    // A refusal that must upload a flagged record (no helmet, JX-A.5) is decided when the record
+    // arrives: its window closes then instead of after the whole refusal window.
+    const bool records_decide = p.expected == Expectation::refuse_with_record;
     for (;;) {
       const MonoNs now = mono_now();
       if (now >= deadline) break;
@@ -236,16 +239,23 @@ RunResult TrialRunner::run(const TrialPlan& plan) {
       auto ev = timeline_.wait_for(
           scan,
           [&](const Event& e) {
-            return e.at >= photon && (is_frame_start(e) || is_frame(e) || e.kind == kRigErrorKind);
+            return e.at >= photon && (is_frame_start(e) || is_frame(e) || e.kind == kRigErrorKind ||
+                                      (records_decide && correlator_.record_person(e) == p.person));
           },
           duration_cast<milliseconds>(nanoseconds(slice)));
       if (ev) {
         scan = ev->seq;
         if (ev->kind == kRigErrorKind) {
           deadline = std::min(deadline, mono_now());
+        } else if (is_frame_start(ev.value()) || is_frame(ev.value())) {
+          if (!frame_seen) {
+            frame_seen = true;
+            deadline = ev->at + ns(timing.settle);
+          }
         } else if (!frame_seen) {
-          frame_seen = true;
-          deadline = ev->at + ns(timing.settle);
+          // The person's record reached the platform: the terminal has decided. The record comes
+          // after any gate output (or a few ms before it), so `settle` still sees a frame.
+          deadline = std::min(deadline, ev->at + ns(timing.settle));
         }
       }
       if (frames.size() > 1 && mono_now() >= next_frame && mono_now() < deadline) {

@@ -100,6 +100,12 @@ def test_refusal_window_follows_the_slowest_genuine_accept_within_bounds(kit):
     assert book.refusal_window_ms() == 1800
     book.groups[kit.GENUINE_GROUP] = Out([4000.0])
     assert book.refusal_window_ms() == kit.REFUSAL_CEILING_MS
+    # 299 accepts: the 99th percentile (third slowest), not one outlier, sets the window.
+    book.groups[kit.GENUINE_GROUP] = Out([60.0] * 296 + [400.0, 450.0, 2000.0])
+    assert book.refusal_window_ms() == 800
+    # Below 100 accepts the slowest one decides.
+    book.groups[kit.GENUINE_GROUP] = Out([60.0] * 29 + [450.0])
+    assert book.refusal_window_ms() == 900
 
 
 def test_scenarios_that_read_or_change_the_session_run_after_the_others(kit):

@@ -24,6 +24,9 @@ struct Answer {
   // frame itself `publish_lag` later, or never (a capture that died mid-frame).
   bool announce_start = false;
   bool frame_completes = true;
+  // > 0: instead of a frame, the platform receives a record of person P<record_person> `delay`
+  // after the photon (a refusal with a flagged record, JX-A.5).
+  int record_person = 0;
 };
 
 class FakeTerminal final : public display::Display {
@@ -53,6 +56,12 @@ class FakeTerminal final : public display::Display {
     if (auto it = answers_.find(std::string(label)); it != answers_.end()) {
       const Answer& a = it->second;
       const MonoNs first_edge = s.photon + a.delay;
+      if (a.record_person > 0) {
+        const MonoNs at = s.photon + a.delay;
+        queue_.push_back({at, record_event(at - kMs, id_number_of(a.record_person), "2026-11-21 10:00:00", 7, "01-no-helmet")});
+        cv_.notify_all();
+        return s;
+      }
       if (a.announce_start)
         queue_.push_back({first_edge, Event{first_edge, "wiegand", "wiegand.first_edge", Json{{"line", "d0"}}}});
       if (a.frame_completes)

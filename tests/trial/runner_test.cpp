@@ -167,6 +167,29 @@ TEST(RunnerFrameStart, AFrameThatStartsAndNeverCompletesIsARigError) {
   EXPECT_NE(r.outcomes[0].error.find("never completed"), std::string::npos) << r.outcomes[0].error;
 }
 
+// A refusal that must upload a flagged record (no helmet) is decided when that person's record
+// reaches the platform: the window closes then, not after the whole refusal window. Another
+// person's record does not close it.
+TEST_F(RunnerTest, ARefusalWithARecordClosesWhenThePersonsRecordArrives) {
+  terminal.answer("h1", {40 * kMs, 0, 0, false, false, false, 1});
+  terminal.answer("h2", {40 * kMs, 0, 0, false, false, false, 3});  // P3's record: not this trial's
+  TrialTiming t = quick_timing();
+  t.refusal_window = milliseconds(2000);
+  RunOptions o;
+  o.image_root = dir.path();
+  o.stop_requested = [] { return false; };
+  // One trial per run: how long the run takes is how long its window stayed open (2 s or 40 ms).
+  auto window_of = [&](const std::string& id, const std::string& person) {
+    TrialRunner runner(terminal, timeline, correlator, o);
+    const MonoNs began = mono_now();
+    const RunResult r = runner.run(TrialPlan::make({make(id, person, Role::enrolled, Expectation::refuse_with_record)}, 1, 3, t));
+    EXPECT_EQ(r.outcomes.size(), 1u);
+    return mono_now() - began;
+  };
+  EXPECT_LT(window_of("h1", "P1"), 1000 * kMs) << "the person's record did not close the window";
+  EXPECT_GE(window_of("h2", "P2"), 2000 * kMs) << "another person's record closed the window";
+}
+
 TEST_F(RunnerTest, ADisplayFaultIsARigErrorNotADeviceOutcome) {
   std::vector<Presentation> ps{make("g1", "P1", Role::enrolled, Expectation::accept),
                                make("i9", "P9", Role::impostor, Expectation::refuse)};
