@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
-  if (!in) throw ResultsError(p.string() + ": cannot open");
+  if (!in) throw ResultsError(p.string(), "", "cannot open");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -30,7 +30,7 @@ void write_file(const fs::path& p, const std::string& bytes) {
   fs::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw ResultsError(p.string() + ": cannot write");
+  if (!out) throw ResultsError(p.string(), "", "cannot write");
 }
 
 // Masks every string in a value, keys included (an ID number must not survive anywhere).
@@ -163,9 +163,9 @@ Json build_report(const ResultsDocument& results, const BuildOptions& options, c
   const Json src = masked(results.doc);
   const std::string issued = options.issued.value_or(now_iso_china());
   // A report cannot be issued before its tests ended (same offset: the strings compare as times).
-  const std::string ended = results.doc["run"]["ended"].get<std::string>();
+  const std::string& ended = results.typed.run.ended;
   if (issued.size() == ended.size() && issued.substr(19) == ended.substr(19) && issued < ended)
-    throw ResultsError("issue time " + issued + " is before the run ended (" + ended + ")");
+    throw ResultsError(results.path.string(), "run.ended", "the issue time " + issued + " is before the run ended (" + ended + ")");
   const std::string id =
       options.report_id.value_or("GR-" + date_of(issued).substr(0, 4) + date_of(issued).substr(5, 2) +
                                  date_of(issued).substr(8, 2) + "-" +
@@ -186,19 +186,21 @@ Json build_report(const ResultsDocument& results, const BuildOptions& options, c
     evidence.push_back(e);
   };
   add_copy("results.json", results.bytes, "the certification run's results document (gaterig.results/1)");
-  for (const auto& e : results.doc["evidence"]) {
-    const std::string rel = e["path"].get<std::string>();
+  for (std::size_t i = 0; i < results.typed.evidence.size(); ++i) {
+    const auto& e = results.typed.evidence[i];
+    const std::string& rel = e.path;
+    const std::string where = "evidence[" + std::to_string(i) + "]";
     const fs::path file = results.folder() / rel;
     if (!fs::exists(file))
-      throw ResultsError(results.path.string() + ": evidence file " + file.string() + " is missing");
+      throw ResultsError(results.path.string(), where + ".path", "evidence file " + file.string() + " is missing");
     const std::string bytes = read_file(file);
     const std::string digest = crypto::sha256_hex(bytes);
-    if (digest != e["sha256"].get<std::string>())
-      throw ResultsError(results.path.string() + ": evidence file " + file.string() + " does not match its digest (results: " +
-                         e["sha256"].get<std::string>() + ", file: " + digest + ")");
+    if (digest != e.sha256)
+      throw ResultsError(results.path.string(), where + ".sha256", "evidence file " + file.string() +
+                         " does not match its digest (results: " + e.sha256 + ", file: " + digest + ")");
     if (is_face_image(file) && !options.include_faces) {
       evidence.push_back({{"path", "evidence/" + rel}, {"sha256", digest}, {"bytes", bytes.size()},
-                          {"what", mask_ids_in(e["what"].get<std::string>())}, {"copied", false},
+                          {"what", mask_ids_in(e.what)}, {"copied", false},
                           {"withheld", "face image (personal data): digest only; build with --include-faces to copy"},
                           {"source_sha256", digest}, {"ids_masked_on_copy", false}});
       continue;
@@ -206,11 +208,11 @@ Json build_report(const ResultsDocument& results, const BuildOptions& options, c
     if (is_face_image(file)) {  // binary: copied as is
       write_file(ev_dir / rel, bytes);
       evidence.push_back({{"path", "evidence/" + rel}, {"sha256", digest}, {"bytes", bytes.size()},
-                          {"what", mask_ids_in(e["what"].get<std::string>())}, {"copied", true}, {"withheld", nullptr},
+                          {"what", mask_ids_in(e.what)}, {"copied", true}, {"withheld", nullptr},
                           {"source_sha256", digest}, {"ids_masked_on_copy", false}});
       continue;
     }
-    add_copy(rel, bytes, mask_ids_in(e["what"].get<std::string>()));
+    add_copy(rel, bytes, mask_ids_in(e.what));
   }
 
   // Clauses, with the latency distributions the plots need and the trial groups of each.

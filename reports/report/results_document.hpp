@@ -1,34 +1,31 @@
 #pragma once
-// The certification run's results document, gaterig.results/1 (written by `gaterig certify`, see
-// the contract in the brief and docs/report-schema.md), read and checked before a report is built
-// from it. The report reads results only; it never re-runs a trial.
+// The certification run's results document, gaterig.results/1 (written by `gaterig certify`,
+// docs/results-schema.md), as the report takes it in: read and checked by the one reader
+// (rigs/standard, standard::results_from_json), with the bytes and the parsed JSON kept beside
+// the typed fields. The report reads results only; it never re-runs a trial.
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "rigs/standard/results_document.hpp"
+
 namespace gaterig::report {
 
-// A results document that is not gaterig.results/1: names the file and the JSON path, and what
-// was expected there ("results.json: $.clauses[3].verdict: expected one of PASS, FAIL, ...").
-class ResultsError : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// Names the file and the JSON path, and what was expected there
+// ("results.json: clauses[3].verdict: expected PASS, FAIL, NOT TESTED or ERROR, found \"OK\"").
+using ResultsError = standard::ResultsError;
 
 struct ResultsDocument {
   std::filesystem::path path;  // the results file; evidence paths are relative to its folder
-  std::string bytes;           // the file as read (its digest goes into the report)
-  nlohmann::json doc;
+  std::string bytes;           // the file as read: the report's digest and evidence/results.json copy it
+  nlohmann::json doc;          // as parsed: the report model carries it over whole, unknown fields included
+  standard::ResultsDocument typed;  // the same document, checked and typed
 
   std::filesystem::path folder() const { return path.parent_path(); }
 };
 
-// Reads and validates: schema, required members and their types, verdict vocabularies, clause ids
-// unique, evidence paths relative and inside the folder, a PASS clause with no failing measurement.
+// Reads the file and checks it with standard::results_from_json. Throws ResultsError.
 ResultsDocument load_results(const std::filesystem::path& path);
-
-// Validation alone (for tests and for documents built in memory); `what` names the source.
-void validate_results(const nlohmann::json& doc, const std::string& what);
 
 }  // namespace gaterig::report

@@ -147,9 +147,13 @@ void write_results(const ResultsDocument& doc, const std::filesystem::path& path
 // Any text, the same way (results.json, and whoever else needs it).
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
-// Reads and checks a document: the schema tag, every field's type, every verdict's spelling.
-// Throws ResultsError naming the file and the JSON path. Unknown extra fields are allowed
-// (fields are only ever added within a schema version).
+// Reads and checks a document (the one reader: the report validates through it too): the schema
+// tag, every field's type, the closed vocabularies (verdicts, units, terminal modes, rig kinds),
+// clause ids and evidence paths unique, evidence paths relative and inside the folder with
+// 64-hex digests, an ERROR clause saying what broke, a PASS clause with no FAIL or NOT
+// DEMONSTRABLE measurement and no required one NOT TESTED. Throws ResultsError naming the file
+// and the JSON path. Unknown extra fields are allowed (fields are only ever added within a
+// schema version).
 ResultsDocument read_results(const std::filesystem::path& path);
 ResultsDocument results_from_json(const nlohmann::json& doc, const std::string& file = "<json>");
 

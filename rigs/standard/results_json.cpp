@@ -163,6 +163,10 @@ OJson to_json(const ResultsDocument& d) {
 }
 
 // ---- reading ----------------------------------------------------------------------------------
+// The one reader of gaterig.results/1: the report (reports/report) validates through it too. A
+// field the schema gives a type is required with that type; the fields marked optional there
+// (terminal.profile, samples_ms, rig_errors, ...) and the ones added within /1 after the brief's
+// contract (title, status, reason, zone, required, planned_trials, ...) may be absent.
 
 namespace {
 
@@ -177,20 +181,36 @@ class Node {
   const Json& json() const { return j_; }
 
   Node at(const std::string& key) const {
-    if (!j_.is_object()) fail("expected an object");
+    if (!j_.is_object()) fail("expected an object, found " + std::string(j_.type_name()));
     auto it = j_.find(key);
     if (it == j_.end()) Node(j_, child(key), file_).fail("missing");
     return Node(*it, child(key), file_);
   }
   std::optional<Node> maybe(const std::string& key) const {  // absent or null
-    if (!j_.is_object()) fail("expected an object");
+    if (!j_.is_object()) fail("expected an object, found " + std::string(j_.type_name()));
     auto it = j_.find(key);
     if (it == j_.end() || it->is_null()) return std::nullopt;
     return Node(*it, child(key), file_);
   }
+  std::optional<Node> nullable(const std::string& key) const {  // present, possibly null ("number | null")
+    Node n = at(key);
+    if (n.j_.is_null()) return std::nullopt;
+    return n;
+  }
   std::string str() const {
     if (!j_.is_string()) fail("expected a string, found " + std::string(j_.type_name()));
     return j_.get<std::string>();
+  }
+  // One of a closed vocabulary: "expected test, liveness or n/a, found \"x\"".
+  std::string one_of(std::initializer_list<const char*> allowed) const {
+    std::string list;
+    std::size_t i = 0;
+    for (const char* a : allowed) {
+      if (j_.is_string() && j_.get_ref<const std::string&>() == a) return a;
+      list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(a);
+      ++i;
+    }
+    fail("expected " + list + ", found " + (j_.is_string() ? "\"" + j_.get<std::string>() + "\"" : std::string(j_.type_name())));
   }
   double num() const {
     if (!j_.is_number()) fail("expected a number, found " + std::string(j_.type_name()));
@@ -211,6 +231,19 @@ class Node {
     for (std::size_t i = 0; i < j_.size(); ++i) out.emplace_back(j_[i], path_ + "[" + std::to_string(i) + "]", file_);
     return out;
   }
+  std::vector<std::string> strings() const {
+    std::vector<std::string> out;
+    for (const auto& i : items()) out.push_back(i.str());
+    return out;
+  }
+  std::vector<double> latencies() const {  // samples_ms: every sample a latency, never negative
+    std::vector<double> out;
+    for (const auto& i : items()) {
+      out.push_back(i.num());
+      if (out.back() < 0) i.fail("expected a latency in ms >= 0, found " + i.j_.dump());
+    }
+    return out;
+  }
 
   std::string str(const std::string& key) const { return at(key).str(); }
   double num(const std::string& key) const { return at(key).num(); }
@@ -224,17 +257,9 @@ class Node {
     auto n = maybe(key);
     return n ? std::optional<double>(n->num()) : std::nullopt;
   }
-  std::vector<std::string> strings(const std::string& key) const {
-    std::vector<std::string> out;
-    if (auto n = maybe(key))
-      for (const auto& i : n->items()) out.push_back(i.str());
-    return out;
-  }
-  std::vector<double> numbers(const std::string& key) const {
-    std::vector<double> out;
-    if (auto n = maybe(key))
-      for (const auto& i : n->items()) out.push_back(i.num());
-    return out;
+  std::vector<std::string> opt_strings(const std::string& key) const {
+    auto n = maybe(key);
+    return n ? n->strings() : std::vector<std::string>{};
   }
 
  private:
@@ -244,14 +269,15 @@ class Node {
   const std::string& file_;
 };
 
-std::optional<Bounds> read_bounds(const Node& parent, const std::string& key) {
-  auto n = parent.maybe(key);
+// `full`: the verdict's interval and the two-sided one carry confidence and method; the
+// brief's contract gives the bootstrap's bounds as {low, high} alone.
+std::optional<Bounds> read_bounds(const std::optional<Node>& n, bool full) {
   if (!n) return std::nullopt;
   Bounds b;
   b.low = n->num("low");
   b.high = n->num("high");
-  b.confidence = n->maybe("confidence") ? n->num("confidence") : 0.95;
-  b.method = n->str_or("method", "");
+  b.confidence = full || n->maybe("confidence") ? n->num("confidence") : 0.95;
+  b.method = full ? n->str("method") : n->str_or("method", "");
   b.sides = n->str_or("sides", "");
   return b;
 }
@@ -259,11 +285,7 @@ std::optional<Bounds> read_bounds(const Node& parent, const std::string& key) {
 Threshold read_threshold(const Node& n) {
   Threshold t;
   const Node op = n.at("op");
-  try {
-    t.op = statistics::parse_relation(op.str());
-  } catch (const std::invalid_argument&) {
-    op.fail("expected <=, <, >= or >, found \"" + op.str() + "\"");
-  }
+  t.op = statistics::parse_relation(op.one_of({"<=", "<", ">=", ">"}));
   t.value = n.num("value");
   return t;
 }
@@ -272,14 +294,14 @@ MeasurementResult read_measurement(const Node& n) {
   MeasurementResult m;
   m.name = n.str("name");
   m.title = n.str_or("title", m.name);
-  m.unit = n.str("unit");
-  m.condition = n.str_or("condition", "");
-  m.value = n.opt_num("value");
+  m.unit = n.at("unit").one_of({"ratio", "ms", "count", "%", "s"});
+  m.condition = n.str("condition");
+  if (auto v = n.nullable("value")) m.value = v->num();
   m.trials = n.count("trials");
   m.errors = n.count("errors");
-  m.subjects = n.maybe("subjects") ? n.count("subjects") : 0;
-  m.interval = read_bounds(n, "interval");
-  m.bootstrap = read_bounds(n, "bootstrap");
+  if (auto s = n.nullable("subjects")) m.subjects = s->count();  // null: not known (0)
+  m.interval = read_bounds(n.nullable("interval"), true);
+  m.bootstrap = read_bounds(n.nullable("bootstrap"), false);
   m.threshold = read_threshold(n.at("threshold"));
   const Node v = n.at("verdict");
   try {
@@ -287,35 +309,55 @@ MeasurementResult read_measurement(const Node& n) {
   } catch (const std::invalid_argument& e) {
     v.fail(e.what());
   }
-  m.samples_ms = n.numbers("samples_ms");
+  if (auto s = n.maybe("samples_ms")) m.samples_ms = s->latencies();
   m.zone = n.str_or("zone", "none");
   m.reason = n.str_or("reason", "");
   m.decision_rule = n.str_or("decision_rule", "");
   m.required = n.maybe("required") ? n.boolean("required") : true;
   m.planned_trials = n.maybe("planned_trials") ? n.count("planned_trials") : 0;
   if (auto a = n.maybe("additional_clean_trials")) m.additional_clean_trials = a->count();
-  m.interval_two_sided = read_bounds(n, "interval_two_sided");
+  m.interval_two_sided = read_bounds(n.maybe("interval_two_sided"), true);
   if (auto b = n.maybe("baseline")) {
     BaselineFigures f;
     f.condition = b->str("condition");
     f.events = b->count("events");
     f.trials = b->count("trials");
     f.value = b->opt_num("value");
-    f.samples_ms = b->numbers("samples_ms");
+    if (auto s = b->maybe("samples_ms")) f.samples_ms = s->latencies();
     m.baseline = f;
   }
-  m.deviations = n.strings("deviations");
-  m.notes = n.strings("notes");
+  m.deviations = n.opt_strings("deviations");
+  m.notes = n.opt_strings("notes");
   if (auto s = n.maybe("statistics")) m.statistics = s->json();
   m.rig_errors = n.maybe("rig_errors") ? n.count("rig_errors") : 0;  // absent in documents written before it was
   return m;
+}
+
+std::string label(const MeasurementResult& m) { return m.condition.empty() ? m.name : m.name + " [" + m.condition + "]"; }
+
+// The clause verdict rule (docs/results-schema.md) in the direction a reader can check: an ERROR
+// says what broke; a PASS has no measurement that makes the clause FAIL or leaves it NOT TESTED.
+void check_verdict(const Node& n, const ClauseResult& c) {
+  if (c.verdict == ClauseVerdict::error && !c.error)
+    n.at("error").fail("expected what went wrong (the clause is ERROR), found null");
+  if (c.verdict != ClauseVerdict::pass) return;
+  for (std::size_t k = 0; k < c.measurements.size(); ++k) {
+    const auto& m = c.measurements[k];
+    const std::string which = " (measurements[" + std::to_string(k) + "] " + label(m) + ")";
+    if (m.verdict == MeasurementVerdict::fail || m.verdict == MeasurementVerdict::not_demonstrable)
+      n.at("verdict").fail("PASS, but a measurement of the clause is " + verdict_text(m.verdict) + which +
+                           ": expected FAIL");
+    if (m.verdict == MeasurementVerdict::not_tested && m.required)
+      n.at("verdict").fail("PASS, but a required measurement of the clause is NOT TESTED" + which +
+                           ": expected NOT TESTED");
+  }
 }
 
 ClauseResult read_clause(const Node& n) {
   ClauseResult c;
   c.id = n.str("id");
   c.title = n.str("title");
-  c.title_zh = n.str_or("title_zh", "");
+  c.title_zh = n.str("title_zh");
   c.status = n.str_or("status", "");
   const Node v = n.at("verdict");
   try {
@@ -326,12 +368,24 @@ ClauseResult read_clause(const Node& n) {
   c.reason = n.str_or("reason", "");
   c.method = n.str("method");
   c.decision_rule = n.str("decision_rule");
-  c.terminal_mode = n.str("terminal_mode");
-  c.deviations = n.strings("deviations");
-  c.notes = n.strings("notes");
-  if (auto e = n.maybe("error")) c.error = e->str();
+  c.terminal_mode = n.at("terminal_mode").one_of({"test", "liveness", "n/a"});
+  c.deviations = n.at("deviations").strings();
+  c.notes = n.at("notes").strings();
+  if (auto e = n.nullable("error")) c.error = e->str();
   for (const auto& m : n.at("measurements").items()) c.measurements.push_back(read_measurement(m));
+  check_verdict(n, c);
   return c;
+}
+
+Evidence read_evidence(const Node& n) {
+  Evidence e{n.str("path"), n.str("sha256"), n.count("bytes"), n.str("what")};
+  const std::filesystem::path rel(e.path);
+  if (e.path.empty() || rel.is_absolute()) n.at("path").fail("expected a path relative to the results file's folder, found \"" + e.path + "\"");
+  for (const auto& part : rel)
+    if (part == "..") n.at("path").fail("expected a path inside the results file's folder (no \"..\"), found \"" + e.path + "\"");
+  if (e.sha256.size() != 64 || e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+    n.at("sha256").fail("expected 64 lowercase hex digits, found \"" + e.sha256 + "\"");
+  return e;
 }
 
 }  // namespace
@@ -345,25 +399,23 @@ ResultsDocument results_from_json(const Json& doc, const std::string& file) {
   const Node run = root.at("run");
   d.run.id = run.str("id");
   d.run.started = run.str("started");
-  d.run.ended = run.str_or("ended", "");
+  d.run.ended = run.str("ended");
   d.run.quick = run.boolean("quick");
   d.run.seed = run.count("seed");
   d.run.gaterig_version = run.str("gaterig_version");
   d.run.command = run.str("command");
-  d.run.resumed = run.maybe("resumed") ? run.boolean("resumed") : false;
+  d.run.resumed = run.boolean("resumed");
   const Node lab = root.at("lab");
   d.lab = {lab.str("name"), lab.str("address"), lab.str("accreditation")};
   const Node rig = root.at("rig");
   d.rig.name = rig.str("name");
-  d.rig.kind = rig.str("kind");
-  if (d.rig.kind != "sim" && d.rig.kind != "real") rig.at("kind").fail("expected \"sim\" or \"real\", found \"" + d.rig.kind + "\"");
+  d.rig.kind = rig.at("kind").one_of({"sim", "real"});
   d.rig.description = rig.str("description");
   d.rig.sha256 = rig.str("sha256");
-  if (auto cal = rig.maybe("calibration")) {
-    d.rig.calibration.panel_latency_ms = cal->opt_num("panel_latency_ms");
-    d.rig.calibration.photon_method = cal->str_or("photon_method", "");
-    d.rig.calibration.due = cal->str_or("due", "");
-  }
+  const Node cal = rig.at("calibration");
+  if (auto p = cal.nullable("panel_latency_ms")) d.rig.calibration.panel_latency_ms = p->num();
+  d.rig.calibration.photon_method = cal.str("photon_method");
+  if (auto due = cal.nullable("due")) d.rig.calibration.due = due->str();  // null: none (as "")
   const Node st = root.at("standard");
   d.standard = {st.str("id"), st.str("title"), st.str("version"), st.str("sha256")};
   const Node t = root.at("terminal");
@@ -373,15 +425,27 @@ ResultsDocument results_from_json(const Json& doc, const std::string& file) {
   const Node fs = root.at("fixture_set");
   d.fixture_set = {fs.str("name"), fs.str("source"), fs.count("persons"), fs.count("impostors"),
                    fs.count("presentations"), fs.str("manifest_sha256")};
-  for (const auto& c : root.at("clauses").items()) d.clauses.push_back(read_clause(c));
+  for (const auto& c : root.at("clauses").items()) {
+    d.clauses.push_back(read_clause(c));
+    for (std::size_t i = 0; i + 1 < d.clauses.size(); ++i)
+      if (d.clauses[i].id == d.clauses.back().id)
+        c.at("id").fail("expected one entry per clause, found \"" + d.clauses.back().id + "\" again (clauses[" +
+                        std::to_string(i) + "])");
+  }
   const Node env = root.at("environment");
   for (const auto& l : env.at("lux").items()) d.environment.lux.push_back({l.str("condition"), l.num("lux"), l.str("at")});
-  d.environment.temperature_c = env.opt_num("temperature_c");
+  if (auto tc = env.nullable("temperature_c")) d.environment.temperature_c = tc->num();
   for (const auto& g : root.at("trial_groups").items())
-    d.trial_groups.push_back({g.str("id"), g.str("clause"), g.str("condition"), g.str("terminal_mode"), g.count("trials"),
+    d.trial_groups.push_back({g.str("id"), g.str("clause"), g.str("condition"),
+                              g.at("terminal_mode").one_of({"test", "liveness", "n/a"}), g.count("trials"),
                               g.count("plan_seed"), g.str("plan_sha256")});
-  for (const auto& e : root.at("evidence").items())
-    d.evidence.push_back({e.str("path"), e.str("sha256"), e.count("bytes"), e.str("what")});
+  for (const auto& e : root.at("evidence").items()) {
+    d.evidence.push_back(read_evidence(e));
+    for (std::size_t i = 0; i + 1 < d.evidence.size(); ++i)
+      if (d.evidence[i].path == d.evidence.back().path)
+        e.at("path").fail("expected each evidence file listed once, found \"" + d.evidence.back().path +
+                          "\" again (evidence[" + std::to_string(i) + "])");
+  }
   return d;
 }
 

@@ -212,6 +212,111 @@ TEST(ResultsDocument, ReadErrorsNameTheFileAndTheJsonPath) {
   EXPECT_THROW(read_results(dir.path / "bad.json"), ResultsError);
 }
 
+// The sample as JSON, for tests that break one field of it.
+nlohmann::json sample_json() {
+  TempDir dir;
+  return nlohmann::json::parse(to_json(sample(dir.path)).dump());
+}
+
+// The reader refuses `doc` with exactly this message (file "r.json").
+void expect_refused(const nlohmann::json& doc, const std::string& message) {
+  try {
+    (void)results_from_json(doc, "r.json");
+    ADD_FAILURE() << "accepted; expected: " << message;
+  } catch (const ResultsError& e) {
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+// `doc` with the value at `where` replaced.
+nlohmann::json with(nlohmann::json doc, const std::string& where, nlohmann::json value) {
+  doc[nlohmann::json::json_pointer(where)] = std::move(value);
+  return doc;
+}
+
+// The report used to check these on its own (reports/report's Checker); the one reader now does,
+// as docs/results-schema.md has them.
+TEST(ResultsDocument, TheContractsFieldsAreRequiredEvenWhereTheyMayBeNull) {
+  const auto j = sample_json();
+  for (const auto& [erase, message] : std::vector<std::pair<nlohmann::json::json_pointer, std::string>>{
+           {"/run/ended"_json_pointer, "r.json: run.ended: missing"},
+           {"/run/resumed"_json_pointer, "r.json: run.resumed: missing"},
+           {"/rig/calibration"_json_pointer, "r.json: rig.calibration: missing"},
+           {"/rig/calibration/panel_latency_ms"_json_pointer, "r.json: rig.calibration.panel_latency_ms: missing"},
+           {"/clauses/1/title_zh"_json_pointer, "r.json: clauses[1].title_zh: missing"},
+           {"/clauses/1/notes"_json_pointer, "r.json: clauses[1].notes: missing"},
+           {"/clauses/1/error"_json_pointer, "r.json: clauses[1].error: missing"},
+           {"/clauses/1/measurements/0/condition"_json_pointer, "r.json: clauses[1].measurements[0].condition: missing"},
+           {"/clauses/1/measurements/0/interval"_json_pointer, "r.json: clauses[1].measurements[0].interval: missing"},
+           {"/clauses/1/measurements/0/subjects"_json_pointer, "r.json: clauses[1].measurements[0].subjects: missing"},
+           {"/environment/temperature_c"_json_pointer, "r.json: environment.temperature_c: missing"}}) {
+    auto d = j;
+    d[erase.parent_pointer()].erase(erase.back());
+    expect_refused(d, message);
+  }
+  // "number | null" means null is fine where the schema says so, and nowhere else.
+  const auto read =
+      results_from_json(with(with(j, "/clauses/1/measurements/0/subjects", nullptr), "/rig/calibration/due", nullptr));
+  EXPECT_EQ(read.clauses[1].measurements[0].subjects, 0u);
+  EXPECT_EQ(read.rig.calibration.due, "");
+  expect_refused(with(j, "/clauses/1/measurements/0/threshold", nullptr),
+                 "r.json: clauses[1].measurements[0].threshold: expected an object, found null");
+  expect_refused(with(j, "/clauses/1/measurements/1/interval/high", nullptr),
+                 "r.json: clauses[1].measurements[1].interval.high: expected a number, found null");
+}
+
+// Each case: the value put at a JSON pointer, and the whole message the reader refuses it with.
+struct Refusal {
+  std::string where;
+  nlohmann::json value;
+  std::string message;
+};
+
+TEST(ResultsDocument, VocabulariesCountsAndEvidenceAreTheSchemas) {
+  const auto j = sample_json();
+  const std::string upper(64, 'A');
+  for (const auto& r : std::vector<Refusal>{
+           {"/clauses/1/terminal_mode", "liveness,test",
+            "clauses[1].terminal_mode: expected test, liveness or n/a, found \"liveness,test\""},
+           {"/trial_groups/0/terminal_mode", 3, "trial_groups[0].terminal_mode: expected test, liveness or n/a, found number"},
+           {"/clauses/1/measurements/0/unit", "percent",
+            "clauses[1].measurements[0].unit: expected ratio, ms, count, % or s, found \"percent\""},
+           {"/clauses/1/measurements/0/trials", 1.5,
+            "clauses[1].measurements[0].trials: expected a count (an integer >= 0), found 1.5"},
+           {"/clauses/1/measurements/2/samples_ms/3", -1.0,
+            "clauses[1].measurements[2].samples_ms[3]: expected a latency in ms >= 0, found -1.0"},
+           {"/clauses/3/id", "JX-A.2", "clauses[3].id: expected one entry per clause, found \"JX-A.2\" again (clauses[1])"},
+           {"/evidence/1", j["evidence"][0],
+            "evidence[1].path: expected each evidence file listed once, found \"trials.csv\" again (evidence[0])"},
+           {"/evidence/0/path", "/etc/passwd",
+            "evidence[0].path: expected a path relative to the results file's folder, found \"/etc/passwd\""},
+           {"/evidence/0/path", "logs/../../x",
+            "evidence[0].path: expected a path inside the results file's folder (no \"..\"), found \"logs/../../x\""},
+           {"/evidence/0/sha256", upper, "evidence[0].sha256: expected 64 lowercase hex digits, found \"" + upper + "\""}})
+    expect_refused(with(j, r.where, r.value), "r.json: " + r.message);
+}
+
+TEST(ResultsDocument, AClauseVerdictFollowsTheRuleAReaderCanCheck) {
+  auto passing = with(sample_json(), "/clauses/1/verdict", "PASS");  // JX-A.2
+  for (auto& m : passing["clauses"][1]["measurements"]) m["verdict"] = "PASS";
+  EXPECT_NO_THROW(results_from_json(passing, "r.json"));
+  expect_refused(with(passing, "/clauses/1/measurements/1/verdict", "NOT DEMONSTRABLE"),
+                 "r.json: clauses[1].verdict: PASS, but a measurement of the clause is NOT DEMONSTRABLE "
+                 "(measurements[1] false_accept_rate [normal]): expected FAIL");
+  expect_refused(with(passing, "/clauses/1/measurements/0/verdict", "FAIL"),
+                 "r.json: clauses[1].verdict: PASS, but a measurement of the clause is FAIL "
+                 "(measurements[0] pass_rate [normal]): expected FAIL");
+  const auto untested = with(passing, "/clauses/1/measurements/0/verdict", "NOT TESTED");
+  expect_refused(untested, "r.json: clauses[1].verdict: PASS, but a required measurement of the clause is NOT TESTED "
+                           "(measurements[0] pass_rate [normal]): expected NOT TESTED");
+  EXPECT_NO_THROW(results_from_json(with(untested, "/clauses/1/measurements/0/required", false)))
+      << "an optional measurement may be missing";
+  const auto error = sample_json();
+  ASSERT_EQ(error["clauses"][9]["verdict"], "ERROR");
+  expect_refused(with(error, "/clauses/9/error", nullptr),
+                 "r.json: clauses[9].error: expected what went wrong (the clause is ERROR), found null");
+}
+
 TEST(ResultsDocument, RunIdsAreVersion4UuidsAndTimesCarryTheirOffset) {
   const auto id = make_run_id();
   ASSERT_EQ(id.size(), 36u);
