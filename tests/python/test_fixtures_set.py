@@ -104,11 +104,11 @@ def test_synthetic_set_builds_every_variant_resumably(gaterig, tmp_path):
     out = tmp_path / "syn"
     run(gaterig, "fixtures", "synth", "--out", out, "--persons", 3, "--impostors", 1, "--samples", 2, "--seed", 7, expect=0)
     build = run(gaterig, "fixtures", "build", "--set", out, "--variants", "all", "--per-person", 1, expect=0)
-    assert "build: 40/40 (100%)" in build.stderr, build.stderr  # 4 persons x 10 kinds, with progress
+    assert "build: 48/48 (100%)" in build.stderr, build.stderr  # 4 persons x 12 kinds, with progress
     show = json.loads(run(gaterig, "fixtures", "show", "--set", out, "--json", expect=0).stdout)
     kinds = show["presentations"]["by_kind"]
     assert set(kinds) == {"original", "strong-light", "backlight", "low-light", "mask", "helmet", "print",
-                          "screen", "video", "distance", "qr"}
+                          "screen", "video", "distance", "distance-near", "distance-far", "qr"}
     assert all(n == 4 for k, n in kinds.items() if k != "original")
     assert show["presentations"]["by_attack"]["video"] == 4 and show["presentations"]["mask"] == 4
     m = load(out)
@@ -116,10 +116,10 @@ def test_synthetic_set_builds_every_variant_resumably(gaterig, tmp_path):
     assert masked["tags"]["mask"] is True and masked["derived_from"]["presentation"] in {p["id"] for p in m["presentations"]}
     # a second run makes nothing new; a deleted variant file is made again
     again = run(gaterig, "fixtures", "build", "--set", out, "--variants", "all", "--per-person", 1, expect=0)
-    assert "built 0 variant presentations (40 already there" in again.stdout
+    assert "built 0 variant presentations (48 already there" in again.stdout
     (out / masked["frames"][0]["path"]).unlink()
     third = run(gaterig, "fixtures", "build", "--set", out, "--variants", "all", "--per-person", 1, expect=0)
-    assert "built 1 variant presentations (39 already there" in third.stdout
+    assert "built 1 variant presentations (47 already there" in third.stdout
     assert load(out)["presentations"] == m["presentations"], "the same seed must rebuild the same bytes"
     check = run(gaterig, "fixtures", "check", "--set", out, expect=0)
     assert "OK: 0 error(s)" in check.stdout

@@ -115,7 +115,8 @@ TEST(RigFixtures, SimTomlCertifiesOnOrlWithTheCooperativeRuleAndTheVariants) {
   EXPECT_TRUE(d.fixtures.import->cooperative);
   EXPECT_DOUBLE_EQ(d.fixtures.import->max_tilt_deg, 10);
   EXPECT_DOUBLE_EQ(d.fixtures.import->max_nose_offset, 0.18);
-  for (const char* k : {"strong-light", "backlight", "low-light", "mask", "helmet", "print", "screen", "video", "distance", "qr"})
+  for (const char* k : {"strong-light", "backlight", "low-light", "mask", "helmet", "print", "screen", "video",
+                        "distance-near", "distance-far", "qr"})
     EXPECT_NE(std::find(d.fixtures.variants.begin(), d.fixtures.variants.end(), k), d.fixtures.variants.end()) << k;
   ASSERT_TRUE(d.fixtures.synth) << "the fallback when ../shared is absent";
 }
