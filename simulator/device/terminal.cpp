@@ -96,6 +96,8 @@ Terminal::Terminal(TerminalConfig config)
   q.data_dir = config_.data_dir;
   q.capacity = config_.record_capacity;
   q.batch_size = config_.platform.batch_size;
+  q.backfill_batch_size = config_.platform.backfill_batch_size;
+  q.batch_image_bytes = config_.platform.batch_image_kib * 1024;
   q.backoff_base = config_.platform.backoff_base;
   q.backoff_cap = config_.platform.backoff_cap;
   q.seed = config_.seed;

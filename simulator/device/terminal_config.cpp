@@ -33,7 +33,8 @@ void read_identity(const Config& t, TerminalIdentity& id) {
 
 void read_platform(const Config& t, PlatformLink& p) {
   t.reject_unknown({"host", "port", "path", "appid", "appsecret", "project_code", "team", "connect_timeout_ms",
-                    "read_timeout_ms", "batch_size", "backoff_base_ms", "backoff_cap_ms"});
+                    "read_timeout_ms", "batch_size", "backfill_batch_size", "batch_image_kib", "backoff_base_ms",
+                    "backoff_cap_ms"});
   p.host = t.get_string("host", p.host);
   const auto port = t.get_int("port", 0);
   if (port < 0 || port > 65535) t.fail("port", "expected 0..65535 (0: given with --platform)");
@@ -49,6 +50,13 @@ void read_platform(const Config& t, PlatformLink& p) {
   const auto batch = t.get_int("batch_size", static_cast<std::int64_t>(p.batch_size));
   if (batch < 1 || batch > 500) t.fail("batch_size", "expected 1..500");
   p.batch_size = static_cast<std::size_t>(batch);
+  const auto backfill = t.get_int("backfill_batch_size", static_cast<std::int64_t>(p.backfill_batch_size));
+  if (backfill < batch || backfill > 500) t.fail("backfill_batch_size", "expected batch_size..500");
+  p.backfill_batch_size = static_cast<std::size_t>(backfill);
+  // The platform refuses a body over 8 MiB: photos stay well under it with the batch's JSON.
+  const auto kib = t.get_int("batch_image_kib", static_cast<std::int64_t>(p.batch_image_kib));
+  if (kib < 1 || kib > 6144) t.fail("batch_image_kib", "expected 1..6144 (the platform's body limit is 8 MiB)");
+  p.batch_image_kib = static_cast<std::size_t>(kib);
   p.backoff_base = ms(t, "backoff_base_ms", p.backoff_base, 1);
   p.backoff_cap = ms(t, "backoff_cap_ms", p.backoff_cap, 1);
   if (p.backoff_cap < p.backoff_base) t.fail("backoff_cap_ms", "expected at least backoff_base_ms");

@@ -33,6 +33,10 @@ struct PlatformLink {
   std::string project_code, team_sys_no;
   std::chrono::milliseconds connect_timeout{2000}, read_timeout{10000};
   std::size_t batch_size = 10;
+  // A backfill (补传) batch: up to this many records (capped by the dialect: national 500) and
+  // this many KiB of photos (upload_queue.hpp).
+  std::size_t backfill_batch_size = 500;
+  std::size_t batch_image_kib = 2048;
   std::chrono::milliseconds backoff_base{1000}, backoff_cap{60'000};
 };
 

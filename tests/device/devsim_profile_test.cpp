@@ -42,6 +42,13 @@ TEST(TerminalConfig, ErrorsNameTheKey) {
   }
   EXPECT_THROW(parse("[devsim.policy]\nnot_a_key = 1\n"), ConfigError);
   EXPECT_EQ(parse("[devsim.wiegand]\ntiming = \"software\"\n").wiegand.timing, "software");
+  EXPECT_EQ(parse().platform.backfill_batch_size, 500u);
+  try {
+    parse("backfill_batch_size = 501\n");  // kMinimal ends in [devsim.platform]
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "devsim.platform.backfill_batch_size");
+  }
   try {
     parse("[devsim.wiegand]\ntiming = \"pwm\"\n");
     FAIL() << "no error";
