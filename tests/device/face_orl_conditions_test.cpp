@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/core.hpp>
+
+#include <algorithm>
 
 #include <iostream>
 #include <map>
@@ -48,11 +51,12 @@ class OrlConditions : public ::testing::Test {
   }
 
   // The rig's compliant terminal: threshold 0.45 (rigs/sim.toml), persons s1-s20 enrolled with shot 1.
-  std::unique_ptr<FaceEngine> engine(const std::string& profile, bool liveness) {
+  std::unique_ptr<FaceEngine> engine(const std::string& profile, bool liveness, bool measure = false) {
     FaceEngineConfig c = dnn_config();
     c.match_threshold = 0.45;
     if (profile != "compliant") apply_face_profile(c, profile);
     c.check_liveness = liveness;
+    c.periocular_measure = measure;
     auto e = FaceEngine::open(c);
     for (int p = 1; p <= 20; ++p) EXPECT_TRUE(e->enroll_image(id(p), orl(p, 1)).ok()) << p;
     return e;
@@ -88,13 +92,68 @@ TEST_F(OrlConditions, MaskedGenuineAcceptedOnTheUpperFaceMaskedImpostorsRefused)
   const auto [ng, ni] = masked(*no_mask);
   std::cout << "ORL masked, compliant: genuine " << genuine.accepted << "/" << genuine.n << ", impostors accepted "
             << impostor.accepted << "/" << impostor.n << "; no-mask: genuine " << ng.accepted << "/" << ng.n << "\n";
-  // Measured 28/40 (30/40 with the upper-face threshold at 0.60); before the upper-face gallery,
-  // 10/40 on the rig's set. The upper face alone does not reach the 95 % a real masked-face model
-  // would (README.md): the bound guards what it does, with room for YuNet's run-to-run jitter.
-  EXPECT_GE(genuine.accepted, genuine.n * 6 / 10);
+  // Measured 36/40 (session 3: 28/40 with one eyes-aligned crop at 0.65, searched on every
+  // frame); before the upper-face gallery, 10/40 on the rig's set. The upper face does not reach
+  // the 95 % a real masked-face model would (README.md): the bound guards what it does, with room
+  // for YuNet's run-to-run jitter.
+  EXPECT_GE(genuine.accepted, genuine.n * 7 / 10);
   EXPECT_EQ(impostor.accepted, 0);
   EXPECT_LE(ng.accepted, ng.n * 4 / 10);  // no-mask must keep failing JX-A.4
   EXPECT_LT(ng.accepted, genuine.accepted);
+}
+
+// The occlusion cue decides which faces are searched as masked: masked faces barely change when the
+// terminal covers their lower face, uncovered ones do (README.md: ORL masks 0.66-0.94, every
+// uncovered ORL presentation up to 0.67; the cut is 0.625, so a few uncovered faces are searched too,
+// which the fused decision then refuses).
+TEST_F(OrlConditions, OcclusionCueSeparatesMaskedFromUncoveredFaces) {
+  auto e = engine("compliant", false, /*measure=*/true);
+  int masked_low = 0, plain_high = 0, n = 0;
+  double masked_min = 1, plain_max = -1;
+  for (int p = 1; p <= 40; p += 3)
+    for (int shot = 2; shot <= 3; ++shot, ++n) {
+      const FrameAnalysis m = e->analyse(variant(p, shot, "mask").front());
+      const FrameAnalysis u = e->analyse(orl(p, shot));
+      masked_min = std::min(masked_min, m.occlusion);
+      plain_max = std::max(plain_max, u.occlusion);
+      masked_low += m.occlusion < e->config().periocular_occlusion_min;
+      plain_high += u.occlusion >= e->config().periocular_occlusion_min;
+    }
+  std::cout << "ORL occlusion cue over " << n << " faces: masked min " << masked_min << " (" << masked_low
+            << " below the cut), uncovered max " << plain_max << " (" << plain_high << " above)\n";
+  EXPECT_EQ(masked_low, 0);
+  EXPECT_LE(plain_high, n / 10);
+}
+
+// Back light: the rig's camera leaves the face at ~0.45 of its level in a bright surround
+// (simulator/bench/scene.hpp). The face-priority gain brings genuine faces back without letting
+// impostors in (README.md: the rig's P0031-09 went 0.446 -> 0.477 under the bench's back light).
+TEST_F(OrlConditions, BackLitFacesAreBroughtBackByTheFaceGainWithoutImpostors) {
+  auto e = engine("compliant", false);
+  const auto back_lit = [](const cv::Mat& img) {
+    cv::Mat dark, framed;
+    img.convertTo(dark, -1, 1.0 / 2.2);
+    const int bx = img.cols / 5, by = img.rows / 5;
+    cv::copyMakeBorder(dark, framed, by, by, bx, bx, cv::BORDER_CONSTANT, cv::Scalar::all(250));
+    return framed;
+  };
+  Count genuine, impostor;
+  int gained = 0, new_impostors = 0;
+  for (int p = 1; p <= 40; ++p)
+    for (int shot = 2; shot <= 3; ++shot) {
+      const FrameAnalysis a = e->analyse(back_lit(orl(p, shot)));
+      gained += a.light_normalised;
+      // an impostor this shot-1 enrollment already admits in normal light (s31/2 -> s6 at 0.487:
+      // why the rig enrolls the most frontal photo) is no doing of the light
+      if (p > 20 && a.matched && !e->analyse(orl(p, shot)).matched) ++new_impostors;
+      if (p <= 20) ++genuine.n, genuine.accepted += a.matched && a.best->person == id(p);
+      else ++impostor.n, impostor.accepted += a.matched;
+    }
+  std::cout << "ORL back-lit: genuine " << genuine.accepted << "/" << genuine.n << ", impostors accepted " << impostor.accepted
+            << "/" << impostor.n << " (" << new_impostors << " refused in normal light), faces brightened " << gained << "\n";
+  EXPECT_GE(gained, 70);  // measured 80 of 80
+  EXPECT_GE(genuine.accepted, 38);  // measured 40/40
+  EXPECT_EQ(new_impostors, 0);
 }
 
 TEST_F(OrlConditions, AttacksAreRefusedInLivenessModePlainFacesPass) {

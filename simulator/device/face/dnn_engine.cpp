@@ -1,7 +1,9 @@
 // The `dnn` engine: YuNet, fr_feature.onnx, the Gallery.
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -27,34 +29,62 @@ struct Pipeline {
       : detector(fixtures::open_yunet_detector(m.yunet, threshold)), embedder(m.embedder) {}
 };
 
-// The two embeddings of a face: the whole face, and the upper face with the lower one covered by
-// the terminal's generic mask (face_crop.hpp), both from the light-normalised aligned crop.
-struct FaceCodes {
-  fixtures::Embedding face, periocular;
+// A detected face as the embedder sees it: the frame in BGR and the 5-point aligned crop (light
+// normalised when the config asks), and its whole-face embedding.
+struct FaceView {
+  cv::Mat bgr, aligned;
+  fixtures::Embedding face;
   bool light_normalised = false;
 };
 
-FaceCodes embed_face(fixtures::FaceEmbedder& embedder, const cv::Mat& image, const fixtures::DetectedFace& face,
-                     bool normalise, bool periocular) {
-  cv::Mat bgr = image;
-  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-  else if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-  const cv::Mat aligned = fixtures::align_face(bgr, face.landmarks);
-  FaceCodes c;
-  const cv::Mat lit = normalise ? normalise_light(aligned) : aligned;
-  c.light_normalised = lit.data != aligned.data;
-  c.face = embedder.embed_aligned(lit);
-  if (periocular) {
-    const cv::Mat eyes = align_on_eyes(bgr, face.right_eye(), face.left_eye());
-    c.periocular = embedder.embed_aligned(cover_lower_face(normalise ? normalise_light(eyes) : eyes));
+FaceView view_face(fixtures::FaceEmbedder& embedder, const cv::Mat& image, const fixtures::DetectedFace& face,
+                   const FaceEngineConfig& c) {
+  const bool normalise = c.normalise_light;
+  FaceView v;
+  v.bgr = image;
+  if (image.channels() == 1) cv::cvtColor(image, v.bgr, cv::COLOR_GRAY2BGR);
+  else if (image.channels() == 4) cv::cvtColor(image, v.bgr, cv::COLOR_BGRA2BGR);
+  cv::Mat aligned = fixtures::align_face(v.bgr, face.landmarks);
+  const double gain = c.dark_face_median > 0 ? dark_face_gain(aligned, c.dark_face_median, c.dark_face_target) : 1.0;
+  if (gain != 1.0 && bright_surround(v.bgr) >= 0.5) {
+    cv::Mat lit;
+    v.bgr.convertTo(lit, -1, gain);  // the whole frame: the upper-face crops are cut from it too
+    v.bgr = lit;
+    aligned = fixtures::align_face(v.bgr, face.landmarks);
+    v.light_normalised = true;
   }
-  return c;
+  v.aligned = normalise ? normalise_light(aligned) : aligned;
+  v.light_normalised = v.light_normalised || v.aligned.data != aligned.data;
+  v.face = embedder.embed_aligned(v.aligned);
+  return v;
+}
+
+// The upper-face template (face_crop.hpp): the average of the upper-face crops' embeddings.
+fixtures::Embedding upper_face_template(fixtures::FaceEmbedder& embedder, const FaceView& v, const fixtures::DetectedFace& face,
+                                        bool normalise) {
+  std::vector<float> sum(static_cast<std::size_t>(fixtures::kEmbeddingSize), 0.0F);
+  for (const cv::Mat& crop : upper_face_crops(v.bgr, face.right_eye(), face.left_eye(), normalise)) {
+    const fixtures::Embedding e = embedder.embed_aligned(crop);
+    for (std::size_t k = 0; k < sum.size() && k < e.size(); ++k) sum[k] += e[k];
+  }
+  double norm = 0;
+  for (float x : sum) norm += static_cast<double>(x) * x;
+  if (norm > 0)
+    for (float& x : sum) x = static_cast<float>(x / std::sqrt(norm));
+  return sum;
+}
+
+// The occlusion cue: how little the whole-face embedding moves when the terminal's own cover hides
+// the lower face. Masked faces 0.66-0.94, uncovered faces (every other ORL presentation, whatever
+// the light) up to 0.67 (README.md): colour-blind, unlike the mask cue's ΔE.
+double occlusion_of(fixtures::FaceEmbedder& embedder, const FaceView& v) {
+  return fixtures::FaceEmbedder::similarity(v.face, embedder.embed_aligned(cover_lower_face(v.aligned)));
 }
 
 // An enrollment photo made ready for the gallery (no gallery state touched).
 struct Prepared {
   EnrollResult result;
-  FaceCodes codes;
+  fixtures::Embedding face, periocular;
 };
 
 Prepared prepare_enrollment(fixtures::FaceDetector& detector, fixtures::FaceEmbedder& embedder, const cv::Mat& bgr,
@@ -65,7 +95,11 @@ Prepared prepare_enrollment(fixtures::FaceDetector& detector, fixtures::FaceEmbe
   Prepared out;
   fixtures::DetectedFace face;
   out.result = check_enrollment_faces(detector.detect(bgr), c, face);
-  if (out.result.ok()) out.codes = embed_face(embedder, bgr, face, c.normalise_light, /*periocular=*/true);
+  if (out.result.ok()) {
+    const FaceView v = view_face(embedder, bgr, face, c);
+    out.face = v.face;
+    out.periocular = upper_face_template(embedder, v, face, c.normalise_light);
+  }
   return out;
 }
 
@@ -206,25 +240,27 @@ class DnnEngine final : public FaceEngine {
   }
 
  private:
-  // The whole face first; when it does not match and the face wears a mask (or, with
-  // periocular_always, whatever it wears), the upper face against the periocular gallery at its own
-  // threshold. A degraded profile's ceiling caps both thresholds.
+  // The whole face first; when it does not match and the face looks covered (the mask cue, or
+  // the occlusion cue; with periocular_always, whatever it looks like), the upper face against the
+  // periocular gallery (search_periocular_locked). A degraded profile's ceiling caps both thresholds.
   void match_locked(const cv::Mat& frame, const fixtures::DetectedFace& face, FrameAnalysis& a) {
     const FaceEngineConfig& c = config_;
-    const bool try_periocular = c.match_periocular && c.match_masked && periocular_.size() >= kMinPeriocularGallery &&
-                                (c.periocular_always || (a.mask.checked && a.mask.present));
-    const FaceCodes codes = embed_face(embedder_, frame, face, c.normalise_light, try_periocular || c.periocular_measure);
-    a.light_normalised = codes.light_normalised;
-    const GallerySearch s = gallery_.search(codes.face);
+    const FaceView v = view_face(embedder_, frame, face, c);
+    a.light_normalised = v.light_normalised;
+    const GallerySearch s = gallery_.search(v.face);
     if (s.best) a.best = Match{s.best->person, s.best->similarity};
     if (s.runner_up) a.runner_up = Match{s.runner_up->person, s.runner_up->similarity};
     a.matched = s.best && s.best->similarity >= std::min(c.match_threshold, c.match_threshold_ceiling);
     if (a.matched) a.matched_on = "face";
-    if (codes.periocular.empty() || periocular_.size() < kMinPeriocularGallery) return;
-    const GallerySearch p = search_periocular_locked(codes.periocular);
-    if (p.best) a.periocular = Match{p.best->person, p.best->similarity};
-    if (a.matched || !try_periocular || !p.best) return;
-    if (p.best->similarity >= std::min(c.periocular_threshold, c.match_threshold_ceiling)) {
+    const bool searchable = c.match_periocular && c.match_masked && periocular_.size() >= kMinPeriocularGallery;
+    if (periocular_.size() < kMinPeriocularGallery || (!c.periocular_measure && (a.matched || !searchable))) return;
+    a.occlusion = occlusion_of(embedder_, v);
+    const bool covered = c.periocular_always || (a.mask.checked && a.mask.present) || a.occlusion >= c.periocular_occlusion_min;
+    if (!c.periocular_measure && !covered) return;
+    const UpperFaceSearch p = search_periocular_locked(upper_face_template(embedder_, v, face, c.normalise_light), v.face);
+    if (p.best) a.periocular = Match{p.best->person, p.decision};
+    if (a.matched || !searchable || !covered || !p.best) return;
+    if (p.decision >= std::min(c.periocular_threshold, c.match_threshold_ceiling)) {
       a.best = a.periocular;
       a.runner_up = p.runner_up ? std::optional<Match>(Match{p.runner_up->person, p.runner_up->similarity}) : std::nullopt;
       a.matched = true;
@@ -236,8 +272,16 @@ class DnnEngine final : public FaceEngine {
   // persons 0.4-0.8): what they share is taken out by centring on the gallery's mean upper face,
   // which needs enough persons to be a mean (below kMinPeriocularGallery masked faces are matched
   // on the whole face only). The centred copy is rebuilt after enrollment changes, on first use.
+  // Each person's score is the centred upper-face cosine plus periocular_face_weight x the whole
+  // face's cosine (a masked face still keeps its brow, eyes and head outline there); the decision
+  // adds periocular_margin_weight x (best - runner-up): a covered face close to several persons is
+  // a generic one, not theirs.
   static constexpr std::size_t kMinPeriocularGallery = 5;
-  GallerySearch search_periocular_locked(const fixtures::Embedding& probe) {
+  struct UpperFaceSearch {
+    std::optional<GalleryHit> best, runner_up;  // by fused score
+    float decision = 0;
+  };
+  UpperFaceSearch search_periocular_locked(const fixtures::Embedding& probe, const fixtures::Embedding& face) {
     const int dim = periocular_.dim();
     if (centred_dirty_) {
       mean_.assign(static_cast<std::size_t>(dim), 0.0F);
@@ -247,17 +291,38 @@ class DnnEngine final : public FaceEngine {
       }
       for (float& v : mean_) v /= static_cast<float>(periocular_.size());
       centred_ = Gallery(dim, periocular_.size());
+      face_row_.clear();
       std::vector<float> row(static_cast<std::size_t>(dim));
       for (std::size_t i = 0; i < periocular_.size(); ++i) {
         const auto r = periocular_.row(i);
         for (int k = 0; k < dim; ++k) row[static_cast<std::size_t>(k)] = r[static_cast<std::size_t>(k)] - mean_[static_cast<std::size_t>(k)];
         centred_.add(periocular_.persons()[i], row);
+        face_row_.push_back(gallery_.index_of(periocular_.persons()[i]));
       }
       centred_dirty_ = false;
     }
     std::vector<float> x(probe.begin(), probe.end());
     for (int k = 0; k < dim; ++k) x[static_cast<std::size_t>(k)] -= mean_[static_cast<std::size_t>(k)];
-    return centred_.search(x);
+    std::vector<float> fused = centred_.scores(x);
+    const std::vector<float> whole = gallery_.scores(face);
+    const auto w = static_cast<float>(config_.periocular_face_weight);
+    for (std::size_t i = 0; i < fused.size(); ++i)
+      if (face_row_[i] && *face_row_[i] < whole.size()) fused[i] += w * whole[*face_row_[i]];
+    UpperFaceSearch out;
+    std::size_t bi = fused.size(), si = fused.size();
+    for (std::size_t i = 0; i < fused.size(); ++i) {
+      if (bi == fused.size() || fused[i] > fused[bi]) si = bi, bi = i;
+      else if (si == fused.size() || fused[i] > fused[si]) si = i;
+    }
+    if (bi == fused.size()) return out;
+    out.best = GalleryHit{centred_.persons()[bi], fused[bi]};
+    float margin = 0;
+    if (si != fused.size()) {
+      out.runner_up = GalleryHit{centred_.persons()[si], fused[si]};
+      margin = fused[bi] - fused[si];
+    }
+    out.decision = fused[bi] + static_cast<float>(config_.periocular_margin_weight) * margin;
+    return out;
   }
 
   bool room_for_locked(const std::string& person) const {
@@ -274,8 +339,8 @@ class DnnEngine final : public FaceEngine {
     if (!p.result.ok()) return p.result;
     if (!room_for_locked(person)) return store_full_locked();
     p.result.status =
-        gallery_.add(person, p.codes.face) == Gallery::AddResult::replaced ? EnrollStatus::replaced : EnrollStatus::enrolled;
-    periocular_.add(person, p.codes.periocular);
+        gallery_.add(person, p.face) == Gallery::AddResult::replaced ? EnrollStatus::replaced : EnrollStatus::enrolled;
+    periocular_.add(person, p.periocular);
     centred_dirty_ = true;
     persist();
     return p.result;
@@ -313,6 +378,7 @@ class DnnEngine final : public FaceEngine {
   Gallery periocular_;  // the same persons' upper faces (face_crop.hpp), for masked faces
   Gallery centred_{fixtures::kEmbeddingSize, 1};  // periocular_ minus its mean (search_periocular_locked)
   std::vector<float> mean_;
+  std::vector<std::optional<std::size_t>> face_row_;  // centred_ row -> gallery_ row of the same person
   bool centred_dirty_ = true;
   std::filesystem::path file_, periocular_file_;
 };

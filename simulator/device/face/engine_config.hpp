@@ -27,14 +27,27 @@ struct FaceEngineConfig {
   double lbph_max_distance = 90.0;    // classic: LBPH chi-square distance accepted
   bool match_masked = true;           // false (profile no-mask): no match attempted when a mask is seen
   // Masked faces (JX-A.4): the upper face against a second gallery of upper faces made at
-  // enrollment (face_crop.hpp), at its own threshold, when the whole face does not match.
+  // enrollment (face_crop.hpp), when the whole face does not match and the face looks covered:
+  // the mask cue, or the occlusion cue (the whole face's embedding next to the embedding of the
+  // same crop with the lower face covered: a face already covered barely changes). Scored per
+  // person as centred upper-face cosine + periocular_face_weight x whole-face cosine, and decided
+  // on that best + periocular_margin_weight x (best - runner-up) against periocular_threshold
+  // (dnn_engine.cpp; measured: README.md).
   bool match_periocular = true;
-  double periocular_threshold = 0.65;  // centred cosine (dnn_engine.cpp), measured: README.md
-  bool periocular_always = true;      // false: only for faces with a detected mask (measured: README.md)
+  double periocular_threshold = 1.05;
+  double periocular_face_weight = 0.5;
+  double periocular_margin_weight = 1.0;
+  double periocular_occlusion_min = 0.625;  // occlusion cue at or above: searched as a masked face (README.md)
+  bool periocular_always = false;     // true: every unmatched face is searched, covered or not (measured: README.md)
   bool periocular_measure = false;    // benches: search the upper face on every frame (FrameAnalysis::periocular)
   // Light (JX-A.6): re-expose a badly exposed face crop before embedding (face_crop.hpp).
   // Off: measured no gain on the sim rig's light (README.md), kept to be measured again.
   bool normalise_light = false;
+  // Face-priority exposure (face_crop.hpp dark_face_gain, bright_surround): with back light in
+  // view, a face whose lit skin (90th percentile grey) is below dark_face_median is brightened by
+  // a plain gain to dark_face_target before embedding. 0: off.
+  double dark_face_median = 100;
+  double dark_face_target = 125;
 
   // light (profile light-sensitive narrows this): face exposure outside → refusal "exposure"
   double exposure_min = 0.0, exposure_max = 255.0;

@@ -13,7 +13,7 @@ std::unique_ptr<FaceEngine> open_classic_engine(const FaceEngineConfig& config, 
                                                 const std::filesystem::path& data_dir);
 
 inline constexpr const char* kGalleryFileName = "face_gallery.bin";
-inline constexpr const char* kPeriocularGalleryFileName = "face_gallery_periocular.bin";
+inline constexpr const char* kPeriocularGalleryFileName = "face_gallery_upper.bin";
 inline constexpr const char* kClassicGalleryFileName = "face_gallery_classic.bin";
 
 }  // namespace gaterig::device

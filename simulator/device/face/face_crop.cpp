@@ -72,9 +72,54 @@ cv::Mat normalise_light(const cv::Mat& aligned_bgr) {
   return out;
 }
 
-cv::Mat align_on_eyes(const cv::Mat& bgr, const cv::Point2f& right_eye, const cv::Point2f& left_eye) {
-  const cv::Point2f q0(fixtures::kArcFaceReference[0][0], fixtures::kArcFaceReference[0][1]);
-  const cv::Point2f q1(fixtures::kArcFaceReference[1][0], fixtures::kArcFaceReference[1][1]);
+double dark_face_gain(const cv::Mat& aligned_bgr, double dark_level, double target) {
+  // the inner face from the brows down (the aligned crop's rows 30-100, between the outer eye
+  // corners): its 90th percentile is the lit skin, whatever covers the eyes (sunglasses) or the mouth
+  const cv::Rect inner = cv::Rect(26, 30, 60, 70) & cv::Rect(0, 0, aligned_bgr.cols, aligned_bgr.rows);
+  if (inner.area() <= 0) return 1.0;
+  const cv::Mat g = grey_of(aligned_bgr(inner));
+  std::array<int, 256> hist{};
+  for (int y = 0; y < g.rows; ++y)
+    for (int x = 0; x < g.cols; ++x) ++hist[g.at<uchar>(y, x)];
+  int acc = 0, p90 = 0;
+  for (int v = 0; v < 256; ++v) {
+    acc += hist[static_cast<std::size_t>(v)];
+    if (acc >= inner.area() * 9 / 10) {
+      p90 = v;
+      break;
+    }
+  }
+  if (p90 >= dark_level) return 1.0;
+  return std::clamp(target / std::max(1, p90), 1.0, 3.0);
+}
+
+double bright_surround(const cv::Mat& frame_bgr) {
+  if (frame_bgr.empty()) return 0;
+  const cv::Mat g = frame_bgr.channels() == 1 ? frame_bgr : grey_of(frame_bgr);
+  const int bx = std::max(1, g.cols / 20), by = std::max(1, g.rows / 20);
+  long bright = 0, n = 0;
+  for (int y = 0; y < g.rows; ++y) {
+    const uchar* row = g.ptr<uchar>(y);
+    const bool band = y < by || y >= g.rows - by;
+    for (int x = 0; x < g.cols; ++x) {
+      if (!band && x >= bx && x < g.cols - bx) {
+        x = g.cols - bx - 1;
+        continue;
+      }
+      ++n;
+      bright += row[x] >= 230;
+    }
+  }
+  return n ? static_cast<double>(bright) / static_cast<double>(n) : 0.0;
+}
+
+cv::Mat align_on_eyes(const cv::Mat& bgr, const cv::Point2f& right_eye, const cv::Point2f& left_eye, double scale,
+                      double dy) {
+  const cv::Point2f r0(fixtures::kArcFaceReference[0][0], fixtures::kArcFaceReference[0][1]);
+  const cv::Point2f r1(fixtures::kArcFaceReference[1][0], fixtures::kArcFaceReference[1][1]);
+  const cv::Point2f mid = (r0 + r1) * 0.5F, down(0, static_cast<float>(dy));
+  const cv::Point2f q0 = mid + (r0 - mid) * static_cast<float>(scale) + down;
+  const cv::Point2f q1 = mid + (r1 - mid) * static_cast<float>(scale) + down;
   const cv::Point2f dp = left_eye - right_eye, dq = q1 - q0;
   const double np = std::max(1e-3, std::hypot(static_cast<double>(dp.x), static_cast<double>(dp.y)));
   const double s = std::hypot(static_cast<double>(dq.x), static_cast<double>(dq.y)) / np;
@@ -88,12 +133,23 @@ cv::Mat align_on_eyes(const cv::Mat& bgr, const cv::Point2f& right_eye, const cv
   return out;
 }
 
-cv::Mat cover_lower_face(const cv::Mat& aligned_bgr) {
+cv::Mat cover_lower_face(const cv::Mat& aligned_bgr, double scale, double dy) {
   cv::Mat out = aligned_bgr.clone();
   const double eyes = (fixtures::kArcFaceReference[0][1] + fixtures::kArcFaceReference[1][1]) / 2;
   const double nose = fixtures::kArcFaceReference[2][1];
-  const int top = static_cast<int>(std::lround(eyes + 0.4 * (nose - eyes)));
+  const int top = std::clamp(static_cast<int>(std::lround(eyes + dy + 0.4 * (nose - eyes) * scale)), 0, out.rows);
   out(cv::Rect(0, top, out.cols, out.rows - top)).setTo(cv::Scalar::all(128));
+  return out;
+}
+
+std::vector<cv::Mat> upper_face_crops(const cv::Mat& bgr, const cv::Point2f& right_eye, const cv::Point2f& left_eye,
+                                     bool normalise) {
+  static constexpr double kPlacements[][2] = {{1.0, 0.0}, {0.92, 0.0}, {1.08, 0.0}, {1.0, -3.0}, {1.0, 3.0}};
+  std::vector<cv::Mat> out;
+  for (const auto& [scale, dy] : kPlacements) {
+    const cv::Mat crop = align_on_eyes(bgr, right_eye, left_eye, scale, dy);
+    out.push_back(cover_lower_face(normalise ? normalise_light(crop) : crop, scale, dy));
+  }
   return out;
 }
 

@@ -53,6 +53,7 @@ Json FrameAnalysis::to_json() const {
          {"matched", matched},
          {"matched_on", matched_on},
          {"periocular", match_json(periocular)},
+         {"occlusion", occlusion},
          {"light_normalised", light_normalised},
          {"best", match_json(best)},
          {"runner_up", match_json(runner_up)},

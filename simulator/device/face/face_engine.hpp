@@ -72,7 +72,10 @@ struct FrameAnalysis {
   std::optional<Match> best, runner_up;
   bool matched = false;      // best clears the engine's match threshold (and no refusal)
   std::string matched_on;    // "face" | "periocular" (masked: the upper face matched, best is that match)
-  std::optional<Match> periocular;  // the upper face's best match, when it was searched
+  // The upper face's best match, when it was searched; its similarity is the decision score
+  // (fused upper-face + whole-face score plus the margin term, engine_config.hpp), not a cosine.
+  std::optional<Match> periocular;
+  double occlusion = -1;     // occlusion cue (engine_config.hpp), -1 when not measured
   bool light_normalised = false;    // the face crop was re-exposed before embedding (face_crop.hpp)
   Flag mask, helmet;
   Liveness liveness;

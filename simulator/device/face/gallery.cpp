@@ -97,4 +97,16 @@ GallerySearch Gallery::search(std::span<const float> probe) const {
   return out;
 }
 
+std::vector<float> Gallery::scores(std::span<const float> probe) const {
+  std::vector<float> out;
+  if (static_cast<int>(probe.size()) != dim_) return out;
+  double norm = 0;
+  for (float v : probe) norm += static_cast<double>(v) * v;
+  if (!(norm > 0)) return out;
+  const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+  out.resize(persons_.size());
+  for (std::size_t r = 0; r < persons_.size(); ++r) out[r] = dot(rows_.data() + r * static_cast<std::size_t>(dim_), probe.data(), dim_) * inv;
+  return out;
+}
+
 }  // namespace gaterig::device

@@ -36,6 +36,13 @@ class Gallery {
   void clear();
 
   GallerySearch search(std::span<const float> probe) const;
+  // Every row's cosine with the probe, in row order (empty for a wrong size or a zero probe): for
+  // scores fused across galleries (the engine's masked-face search).
+  std::vector<float> scores(std::span<const float> probe) const;
+  std::optional<std::size_t> index_of(const std::string& person) const {
+    const auto it = index_.find(person);
+    return it == index_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  }
 
   int dim() const { return dim_; }
   std::size_t size() const { return persons_.size(); }

@@ -45,14 +45,17 @@ struct Args {
   fs::path set_dir, dump;
   std::string profile = "compliant";
   double threshold = 0.45;  // the sim rig's compliant threshold (rigs/sim.toml)
-  bool swap_roles = false, bench_light = false, json = false, normalise_light = false;
+  bool swap_roles = false, bench_light = false, json = false, normalise_light = false, measure = true;
+  std::string only;                          // one group only ("bench-back", "mask", ...)
+  double dark_median = -1, dark_target = -1;  // engine defaults unless given
   int threads = 2;
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "devsim_face_conditions: " << why
             << "\nusage: devsim_face_conditions --set DIR [--profile NAME] [--threshold T] [--swap-roles] [--bench-light]"
-               " [--normalise-light] [--dump FILE.jsonl] [--json] [--threads N]\n";
+               " [--normalise-light] [--dump FILE.jsonl] [--json] [--threads N] [--only GROUP] [--no-measure]"
+               " [--dark-median M] [--dark-target T]\n";
   std::exit(2);
 }
 
@@ -72,6 +75,10 @@ Args parse(int argc, char** argv) {
     else if (k == "--dump") a.dump = value();
     else if (k == "--normalise-light") a.normalise_light = true;
     else if (k == "--json") a.json = true;
+    else if (k == "--only") a.only = value();
+    else if (k == "--no-measure") a.measure = false;
+    else if (k == "--dark-median") a.dark_median = std::stod(value());
+    else if (k == "--dark-target") a.dark_target = std::stod(value());
     else if (k == "--threads") a.threads = std::clamp(std::stoi(value()), 1, 2);
     else usage("unknown option " + k);
   }
@@ -128,7 +135,9 @@ int main(int argc, char** argv) {
   test_cfg.engine = "dnn";
   test_cfg.match_threshold = a.threshold;
   if (a.profile != "compliant") apply_face_profile(test_cfg, a.profile);
-  test_cfg.periocular_measure = true;  // the upper face's best match in every analysis (--dump)
+  test_cfg.periocular_measure = a.measure;  // the upper face's best match in every analysis (--dump)
+  if (a.dark_median >= 0) test_cfg.dark_face_median = a.dark_median;
+  if (a.dark_target >= 0) test_cfg.dark_face_target = a.dark_target;
   test_cfg.liveness_model_always = true;
   test_cfg.normalise_light = a.normalise_light;
   FaceEngineConfig live_cfg = test_cfg;
@@ -162,14 +171,14 @@ int main(int argc, char** argv) {
     it.genuine = person->role == fixtures::Role::enrolled && enrolled[person->id];
     it.group = pr.derived_from ? pr.derived_from->kind : "original";
     if (it.group == "original" && pr.tags.light != fixtures::Light::normal) continue;
-    items.push_back(it);
+    if (a.only.empty() || a.only == it.group) items.push_back(it);
     if (a.bench_light && it.group == "original") {
       for (const auto& [name, light] : {std::pair{"bench-strong", BenchLight{1.0, 0.0, 1.0}},
                                         std::pair{"bench-back", BenchLight{0.0, 1.0, 1.0}}}) {
         Item b = it;
         b.group = name;
         b.light = light;
-        items.push_back(b);
+        if (a.only.empty() || a.only == b.group) items.push_back(b);
       }
     }
   }
