@@ -260,7 +260,10 @@ class DnnEngine final : public FaceEngine {
     const UpperFaceSearch p = search_periocular_locked(upper_face_template(embedder_, v, face, c.normalise_light), v.face);
     if (p.best) a.periocular = Match{p.best->person, p.decision};
     if (a.matched || !searchable || !covered || !p.best) return;
-    if (p.decision >= std::min(c.periocular_threshold, c.match_threshold_ceiling)) {
+    // The loose profile's ceiling is a cosine; the decision score is not one (it reaches ~1.9), so
+    // only a ceiling actually set (below 1) caps it: the default 1.0 would silently lower 1.05.
+    const double ceiling = c.match_threshold_ceiling < 1.0 ? c.match_threshold_ceiling : c.periocular_threshold;
+    if (p.decision >= std::min(c.periocular_threshold, ceiling)) {
       a.best = a.periocular;
       a.runner_up = p.runner_up ? std::optional<Match>(Match{p.runner_up->person, p.runner_up->similarity}) : std::nullopt;
       a.matched = true;
