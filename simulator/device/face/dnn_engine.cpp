@@ -45,7 +45,7 @@ FaceView view_face(fixtures::FaceEmbedder& embedder, const cv::Mat& image, const
   if (image.channels() == 1) cv::cvtColor(image, v.bgr, cv::COLOR_GRAY2BGR);
   else if (image.channels() == 4) cv::cvtColor(image, v.bgr, cv::COLOR_BGRA2BGR);
   cv::Mat aligned = fixtures::align_face(v.bgr, face.landmarks);
-  const double gain = c.dark_face_median > 0 ? dark_face_gain(aligned, c.dark_face_median, c.dark_face_target) : 1.0;
+  const double gain = c.dark_face_level > 0 ? dark_face_gain(aligned, c.dark_face_level, c.dark_face_target) : 1.0;
   if (gain != 1.0 && bright_surround(v.bgr) >= 0.5) {
     cv::Mat lit;
     v.bgr.convertTo(lit, -1, gain);  // the whole frame: the upper-face crops are cut from it too

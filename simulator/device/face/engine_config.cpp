@@ -8,7 +8,7 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   t.reject_unknown({"engine", "model_dir", "capacity", "enroll_threads", "detector_threshold", "min_enroll_eye_px", "several_faces_area",
                     "match_threshold", "lbph_max_distance", "match_masked", "match_periocular",
                     "periocular_threshold", "periocular_face_weight", "periocular_margin_weight", "periocular_occlusion_min",
-                    "periocular_always", "normalise_light", "dark_face_median", "dark_face_target", "exposure_min", "exposure_max", "check_mask",
+                    "periocular_always", "normalise_light", "dark_face_level", "dark_face_target", "exposure_min", "exposure_max", "check_mask",
                     "mask_threshold", "check_helmet", "helmet_threshold", "check_liveness", "liveness_quad_threshold", "liveness_frame_threshold",
                     "liveness_model_min", "liveness_use_model", "liveness_tone_low_min"});
   FaceEngineConfig c;
@@ -33,7 +33,7 @@ FaceEngineConfig FaceEngineConfig::from(const Config& t) {
   c.periocular_occlusion_min = t.get_double("periocular_occlusion_min", c.periocular_occlusion_min);
   c.periocular_always = t.get_bool("periocular_always", c.periocular_always);
   c.normalise_light = t.get_bool("normalise_light", c.normalise_light);
-  c.dark_face_median = t.get_double("dark_face_median", c.dark_face_median);
+  c.dark_face_level = t.get_double("dark_face_level", c.dark_face_level);
   c.exposure_min = t.get_double("exposure_min", c.exposure_min);
   c.exposure_max = t.get_double("exposure_max", c.exposure_max);
   if (c.exposure_min > c.exposure_max) t.fail("exposure_min", "expected exposure_min <= exposure_max");
@@ -55,7 +55,7 @@ void apply_face_profile(FaceEngineConfig& c, std::string_view p) {
   else if (p == "no-liveness") c.check_liveness = false, c.liveness_removed = true;
   else if (p == "no-helmet") c.check_helmet = false, c.helmet_removed = true;
   else if (p == "no-mask") c.match_masked = false, c.match_periocular = false;
-  else if (p == "light-sensitive") c.exposure_min = 70, c.exposure_max = 180, c.normalise_light = false, c.dark_face_median = 0;
+  else if (p == "light-sensitive") c.exposure_min = 70, c.exposure_max = 180, c.normalise_light = false, c.dark_face_level = 0;
   else if (p == "small-store") c.capacity = 100;
   else
     throw std::invalid_argument("unknown face profile '" + std::string(p) +

@@ -44,9 +44,9 @@ struct FaceEngineConfig {
   // Off: measured no gain on the sim rig's light (README.md), kept to be measured again.
   bool normalise_light = false;
   // Face-priority exposure (face_crop.hpp dark_face_gain, bright_surround): with back light in
-  // view, a face whose lit skin (90th percentile grey) is below dark_face_median is brightened by
+  // view, a face whose lit skin (90th percentile grey) is below dark_face_level is brightened by
   // a plain gain to dark_face_target before embedding. 0: off.
-  double dark_face_median = 100;
+  double dark_face_level = 100;
   double dark_face_target = 125;
 
   // light (profile light-sensitive narrows this): face exposure outside → refusal "exposure"

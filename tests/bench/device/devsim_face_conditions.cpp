@@ -47,7 +47,7 @@ struct Args {
   double threshold = 0.45;  // the sim rig's compliant threshold (rigs/sim.toml)
   bool swap_roles = false, bench_light = false, json = false, normalise_light = false, measure = true;
   std::string only;                          // one group only ("bench-back", "mask", ...)
-  double dark_median = -1, dark_target = -1;  // engine defaults unless given
+  double dark_level = -1, dark_target = -1;  // engine defaults unless given
   int threads = 2;
 };
 
@@ -55,7 +55,7 @@ struct Args {
   std::cerr << "devsim_face_conditions: " << why
             << "\nusage: devsim_face_conditions --set DIR [--profile NAME] [--threshold T] [--swap-roles] [--bench-light]"
                " [--normalise-light] [--dump FILE.jsonl] [--json] [--threads N] [--only GROUP] [--no-measure]"
-               " [--dark-median M] [--dark-target T]\n";
+               " [--dark-level L] [--dark-target T]\n";
   std::exit(2);
 }
 
@@ -77,7 +77,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--json") a.json = true;
     else if (k == "--only") a.only = value();
     else if (k == "--no-measure") a.measure = false;
-    else if (k == "--dark-median") a.dark_median = std::stod(value());
+    else if (k == "--dark-level") a.dark_level = std::stod(value());
     else if (k == "--dark-target") a.dark_target = std::stod(value());
     else if (k == "--threads") a.threads = std::clamp(std::stoi(value()), 1, 2);
     else usage("unknown option " + k);
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   test_cfg.match_threshold = a.threshold;
   if (a.profile != "compliant") apply_face_profile(test_cfg, a.profile);
   test_cfg.periocular_measure = a.measure;  // the upper face's best match in every analysis (--dump)
-  if (a.dark_median >= 0) test_cfg.dark_face_median = a.dark_median;
+  if (a.dark_level >= 0) test_cfg.dark_face_level = a.dark_level;
   if (a.dark_target >= 0) test_cfg.dark_face_target = a.dark_target;
   test_cfg.liveness_model_always = true;
   test_cfg.normalise_light = a.normalise_light;
