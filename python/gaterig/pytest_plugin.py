@@ -537,8 +537,14 @@ class Certification:
                 deviations += [d for d in r.deviations if d not in deviations]
             c["notes"], c["deviations"] = notes, deviations
             modes = sorted({m for r in mine for m in r.terminal_modes})
-            if modes:
-                c["terminal_mode"] = ",".join(modes)
+            if len(modes) == 1:
+                c["terminal_mode"] = modes[0]
+            elif modes:
+                # The clause field holds one mode (the standard's); each trial group keeps its own.
+                note = (f"trials ran in {len(modes)} terminal modes ({', '.join(modes)}); each trial group "
+                        f"says its own")
+                if note not in c["notes"]:
+                    c["notes"].append(note)
         gaterig.write_trials_csv(str(self.report_dir / "trials.csv"), [row for r in recorders for row in r.rows])
         info = self.rig_info or self._saved_rig_info()
         doc = {

@@ -90,7 +90,12 @@ def test_certify_writes_verdicts_evidence_and_exits_3_for_a_rig_error(gaterig, p
     assert "this scenario stands for one whose instrument stopped answering" in by_id["JX-A.18"]["notes"]
     untested = set(by_id) - {"JX-A.10", "JX-A.13", "JX-A.15", "JX-A.18"}
     assert untested and all(by_id[c]["verdict"] == "NOT TESTED" for c in untested)
-    assert {g["id"] for g in doc["trial_groups"]} == {"JX-A.10/genuine", "JX-A.15/long"}
+    assert {g["id"] for g in doc["trial_groups"]} == {"JX-A.10/genuine", "JX-A.10/liveness", "JX-A.15/long"}
+    # Two modes in one clause: one word in the clause (the schema's), both named in its notes.
+    modes = {g["id"]: g["terminal_mode"] for g in doc["trial_groups"]}
+    assert modes["JX-A.10/genuine"] == "test" and modes["JX-A.10/liveness"] == "liveness"
+    assert by_id["JX-A.10"]["terminal_mode"] in ("test", "liveness")
+    assert any("2 terminal modes (liveness, test)" in n for n in by_id["JX-A.10"]["notes"]), by_id["JX-A.10"]["notes"]
 
     # Evidence: every file named with its digest and size, relative to the results folder.
     named = {e["path"]: e for e in doc["evidence"]}
@@ -154,4 +159,4 @@ def test_an_interrupted_run_resumes_without_repeating_finished_tests_or_trials(g
     assert by_id["JX-A.13"]["verdict"] == "PASS"  # from the saved result of the first session
     assert by_id["JX-A.18"]["verdict"] == "ERROR"
     rows = (out / "trials.csv").read_text().splitlines()
-    assert len(rows) - 1 == 6 + 18
+    assert len(rows) - 1 == 6 + 2 + 18  # JX-A.10 in test and liveness mode, the long group

@@ -20,6 +20,8 @@ def test_wire_counts(rig, fixture_set, enrolled, clause):
                         out.count(["false_accept_unenrolled", "false_accept_policy", "attack_accepted"]),
                         examined=len(rows))
     clause.note(f"{len(rows)} genuine trials, {out.count('true_accept')} true accepts")
+    # A clause may run trials in both terminal modes: the results must still be written.
+    rig.run_trials(genuine_plan(rig, fixture_set, 2), group="JX-A.10/liveness", mode="liveness")
 
 
 @pytest.mark.clause("JX-A.13")
