@@ -131,6 +131,14 @@ class PlatformInterop : public ::testing::Test {
         c.call("ProjectWorker.Add", Json{{"projectCode", kProject}, {"teamSysNo", kTeam}, {"workerList", list}});
     ASSERT_TRUE(r.ok()) << r;
   }
+  // An upload queue in `dir` that retries quickly (a test's outage lasts milliseconds).
+  static UploadQueueOptions quick_retry_queue(const ScratchDir& dir) {
+    UploadQueueOptions qo;
+    qo.data_dir = dir.path();
+    qo.backoff_base = milliseconds(20);
+    qo.backoff_cap = milliseconds(200);
+    return qo;
+  }
   // A pass i seconds after ten minutes ago (the platform refuses dates in the future).
   static AttendanceRecord pass(int who, int i, WallNs base) {
     return AttendanceRecord::at(person(who), base + static_cast<WallNs>(i) * 1'000'000'000, i % 2 ? Direction::out : Direction::in);
@@ -155,10 +163,7 @@ TEST_F(PlatformInterop, OutageThenBackfillLandsEveryPassOnceWithItsOriginalTime)
   NationalClient c(options());
   enroll(c, 5);
   ScratchDir qdir;
-  auto qo = UploadQueueOptions{};
-  qo.data_dir = qdir.path();
-  qo.backoff_base = milliseconds(20);
-  qo.backoff_cap = milliseconds(200);
+  auto qo = quick_retry_queue(qdir);
   // Backfill in live-sized batches: several requests while acknowledgements are being lost.
   qo.backfill_batch_size = qo.batch_size;
   Timeline tl;
@@ -211,10 +216,7 @@ TEST_F(PlatformInterop, ALargeBackfillInFullBatchesSurvivesLostAcknowledgements)
   NationalClient c(options());
   enroll(c, 5);
   ScratchDir qdir;
-  auto qo = UploadQueueOptions{};
-  qo.data_dir = qdir.path();
-  qo.backoff_base = milliseconds(20);
-  qo.backoff_cap = milliseconds(200);
+  auto qo = quick_retry_queue(qdir);
   Timeline tl;
   NationalUplink uplink(c);
   UploadQueue q(qo, uplink, tl);
