@@ -213,7 +213,7 @@ class TrialBook:
         samples = sorted(genuine.latencies_ms("true_accept")) if genuine is not None else []
         if not samples:
             return REFUSAL_CEILING_MS
-        p99 = samples[-(-99 * len(samples) // 100) - 1]
+        p99 = samples[(99 * len(samples) + 99) // 100 - 1]  # nearest rank: the ceil(0.99 n)-th
         return int(min(REFUSAL_CEILING_MS, max(self.pacing["refusal_floor_ms"], 2 * p99)))
 
     def person_spacing(self, persons):
