@@ -25,6 +25,7 @@ const std::vector<ProfileInfo>& known_profiles() {
       {"duplicate-upload", "JX-A.1: accepted batches uploaded twice"},
       {"ignores-access-window", "JX-A.15: pass windows not enforced"},
       {"no-qr", "JX-A.17: QR codes not scanned"},
+      {"qr-any", "JX-A.17: forged, expired and red codes open the gate"},
   };
   return profiles;
 }
@@ -81,6 +82,7 @@ void apply_profiles(TerminalConfig& c) {
     else if (p == "duplicate-upload") d.upload.duplicate_upload = 0.3;
     else if (p == "ignores-access-window") d.ignore_windows = true;
     else if (p == "no-qr") d.ignore_qr = true;
+    else if (p == "qr-any") d.admit_any_qr = true;
   }
   if (!c.degraded_overrides) return;
   const Config& t = *c.degraded_overrides;
@@ -106,6 +108,7 @@ void apply_profiles(TerminalConfig& c) {
   d.plain_id = t.get_bool("plain_id", d.plain_id);
   d.bad_sign = t.get_bool("bad_sign", d.bad_sign);
   d.ignore_qr = t.get_bool("ignore_qr", d.ignore_qr);
+  d.admit_any_qr = t.get_bool("admit_any_qr", d.admit_any_qr);
   const double delay_ms = t.get_double("decision_delay_ms", static_cast<double>(d.decision_delay.count()) / 1e6);
   if (delay_ms < 0 || delay_ms > 60'000) t.fail("decision_delay_ms", "expected 0..60000 ms");
   d.decision_delay = std::chrono::nanoseconds(static_cast<std::int64_t>(delay_ms * 1e6 + 0.5));

@@ -23,6 +23,8 @@
 //   duplicate-upload   30 % of accepted batches sent again as new requests (JX-A.1)
 //   ignores-access-window  per-person/group pass windows not enforced (JX-A.15)
 //   no-qr              QR codes in view are not scanned (JX-A.17)
+//   qr-any             every code it can read opens the gate: bad checksum, foreign format, expired,
+//                      red or yellow (a reader that checks nothing) (JX-A.17)
 #include <string>
 #include <string_view>
 #include <vector>

@@ -115,6 +115,7 @@ struct DegradedTerminal {
   // rig's photon -> edge latency with it (issue #6: "within 1 ms of injected delays").
   std::chrono::nanoseconds decision_delay{0};
   bool ignore_qr = false;                         // no-qr: QR codes in view are not scanned
+  bool admit_any_qr = false;                      // qr-any: every code it can read opens the gate
   std::size_t small_store_faces = 2000, small_store_records = 20'000;  // what small-store keeps
 };
 

@@ -4,7 +4,8 @@ variant generator (tests/device/devsim_qr_presentation wraps it to pick the payl
 form is fixtures/variants/qr_payload.hpp, the terminal's rules simulator/device/qr_pass.hpp:
 a valid green code opens the gate with the visitor card (the one the code names, else the
 configured one); a worker's code also leaves a record marked attendType "qr"; red/yellow, corrupted,
-damaged and expired codes give nothing; the no-qr profile ignores every code.
+damaged and expired codes give nothing; the no-qr profile ignores every code, and the qr-any
+profile opens the gate for every code it can read.
 
 That nothing came out is shown by ordering: a sentinel face shown afterwards must be the next frame.
 """
@@ -113,5 +114,26 @@ def test_profile_no_qr_ignores_codes(spawn, gaterig, tmp_path, synth, codes):
         rig.wait_status(lambda s: s["queue"]["pending"] == 0 and s["queue"]["uploaded"] >= 2, what="the sentinels' records")
         recs = rig.records()
         assert recs and all(r["attend_type"] == "01" for r in recs), recs
+    finally:
+        rig.close()
+
+
+def test_profile_qr_any_opens_the_gate_for_codes_it_must_refuse(spawn, gaterig, tmp_path, synth, codes):
+    rig = start_rig(spawn, gaterig, tmp_path, synth, synth.enrolled, POLICY, "qr-any", EXTRA)
+    try:
+        waved = ["red", "expired", "checksum", "truncated"]
+        for name in waved:
+            rig.show(codes[name][0])
+            f = rig.next_frame()
+            assert (f["facility"], f["card"]) == (FACILITY, VISITOR_CARD), (name, f)
+        rig.show(codes["visitor"][0])
+        assert rig.next_frame()["card"] == VISITOR_CARD
+        decisions = rig.terminal_get("/status")["decisions"]
+        print("decisions:", decisions)
+        assert decisions.get("qr:visitor") == len(waved) + 1, decisions
+        assert not [k for k in decisions if k.startswith("qr:refuse:")], decisions
+        for why in ("status-red", "expired"):
+            assert decisions.get(f"qr:admitted-unchecked:{why}") == 1, decisions
+        assert decisions.get("qr:admitted-unchecked:invalid") == 2, decisions
     finally:
         rig.close()
