@@ -73,7 +73,7 @@ def test_jx_a17_qr_codes(rig, standard, fixture_set, set_tags, gallery, trial_bo
         clause.note(f"codes a gate must refuse, shown: {tally(corruption(set_tags, o['presentation']) for o in shown)}; "
                     f"opened the gate: {tally(corruption(set_tags, o['presentation']) for o in opened)}")
         for o in opened:
-            clause.note(f"{o['trial']}: a {corruption(set_tags, o['presentation'])} code opened the gate")
+            clause.note(f"{o['trial']}: a code a gate must refuse ({corruption(set_tags, o['presentation'])}) opened the gate")
     else:
         clause.note("the fixture set has no codes a gate must refuse (qr_valid false): rebuild its qr variants")
     if other:
