@@ -17,7 +17,12 @@ cut). Reports per process the peak, first and last RSS, the slope over the whole
 backfill (MiB/min), the CPU seconds, and the duration of each phase; the rig's timeline size
 (events) before and after, since every platform record lands there as an event.
 
-    tests/bench/certify/soak_rss.py --gaterig build/gaterig [--records 100000] [--out DIR]
+    tests/bench/certify/soak_rss.py --gaterig build/gaterig [--records 100000] [--cycles N] [--out DIR]
+
+--cycles N repeats steps 1-3 N times in one rig session (the terminal's store empties on each
+backfill): from the second cycle on, the rig's in-memory timeline window (Rig::kTimelineCapacity,
+the last 100,000 events; every event also goes to events.jsonl as it happens) is full, so the
+controller's memory must stop growing. Each cycle's RSS and heap are reported.
 
 Exit code: 0 every record arrived and the peak stayed under 1 GiB, 1 otherwise, 3 rig error.
 """
@@ -32,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, HERE)
 
-from procmon import ProcessSampler, slope  # noqa: E402
+from procmon import ProcessSampler, rss_kib, slope  # noqa: E402
 
 LIMIT_MIB = 1024.0
 
@@ -59,12 +64,45 @@ def load_average():
         return [float(x) for x in f.read().split()[:3]]
 
 
+def soak_cycle(args, rig, terminal, platform, received, mark, cycle):
+    """One outage: the platform cut, N passes made offline, the platform back and every stored
+    record waited for. Returns that cycle's figures."""
+    before = received()
+    mark(f"cycle {cycle}: platform cut; soak")
+    platform.set_fault("refuse")
+    t = time.monotonic()
+    try:
+        made = terminal.soak(args.records, timeout_s=max(600.0, args.records / 50.0))
+    finally:
+        platform.up()
+    one = {"cycle": cycle, "soak_s": round(time.monotonic() - t, 1), "soak": made}
+    stored = int(made.get("stored", 0))
+    mark(f"cycle {cycle}: soak done ({stored} stored); platform up; backfill")
+    t = time.monotonic()
+    deadline = t + args.backfill_timeout
+    uploaded = received() - before
+    progress_at = t
+    while uploaded < stored and time.monotonic() < deadline:
+        rig.wait_event("platform.", after=rig.last_seq(), timeout_s=2.0)
+        uploaded = received() - before
+        if time.monotonic() - progress_at > 30:
+            progress_at = time.monotonic()
+            print(f"  backfill: {uploaded}/{stored} after {progress_at - t:.0f} s", file=sys.stderr, flush=True)
+    one.update({"backfill_s": round(time.monotonic() - t, 1), "uploaded": uploaded, "stored": stored})
+    mark(f"cycle {cycle}: backfill done ({uploaded}/{stored}); settle" if cycle == args.cycles
+         else f"cycle {cycle}: backfill done ({uploaded}/{stored})")
+    return one
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument("--gaterig", required=True, help="the built gaterig (its python package is in BUILD/python)")
     ap.add_argument("--rig", default=os.path.join(REPO, "rigs", "sim.toml"))
     ap.add_argument("--records", type=int, default=100_000, help="passes the terminal makes offline")
+    ap.add_argument("--cycles", type=int, default=1,
+                    help="outages in a row, each of --records passes: past the first, the rig's timeline "
+                         "window (Rig::kTimelineCapacity, 100,000 events) is full and memory must stay flat")
     ap.add_argument("--backfill-timeout", type=float, default=1800.0, help="seconds for every record to arrive")
     ap.add_argument("--settle", type=float, default=15.0, help="seconds sampled after the backfill")
     ap.add_argument("--out", default="/tmp/soak-rss", help="work dir, CSV and JSON go here (emptied first)")
@@ -108,34 +146,20 @@ def main():
             s = platform.summary()
             return s["records_accepted"] + s["duplicates"]
 
-        before = received()
         result["timeline_events_before"] = rig.last_seq()
-        mark("platform cut; soak")
-        platform.set_fault("refuse")
-        t = time.monotonic()
-        try:
-            made = terminal.soak(args.records, timeout_s=max(600.0, args.records / 50.0))
-        finally:
-            platform.up()
-        result["soak_s"] = round(time.monotonic() - t, 1)
-        result["soak"] = made
-        stored = int(made.get("stored", 0))
-        mark(f"soak done ({stored} stored); platform up; backfill")
-        t = time.monotonic()
-        deadline = t + args.backfill_timeout
-        uploaded = received() - before
-        progress_at = t
-        while uploaded < stored and time.monotonic() < deadline:
-            rig.wait_event("platform.", after=rig.last_seq(), timeout_s=2.0)
-            uploaded = received() - before
-            if time.monotonic() - progress_at > 30:
-                progress_at = time.monotonic()
-                print(f"  backfill: {uploaded}/{stored} after {progress_at - t:.0f} s", file=sys.stderr, flush=True)
-        result["backfill_s"] = round(time.monotonic() - t, 1)
-        result["uploaded"] = uploaded
-        result["stored"] = stored
+        result["cycles"] = []
+        for cycle in range(1, args.cycles + 1):
+            one = soak_cycle(args, rig, terminal, platform, received, mark, cycle)
+            one["heap_in_use_mib"] = heap_in_use_mib()
+            one["controller_rss_mib"] = round(rss_kib(os.getpid()) / 1024, 1)
+            one["timeline_events_after"] = rig.last_seq()
+            result["cycles"].append(one)
+            if one["uploaded"] < one["stored"]:
+                break
+        for key in ("soak_s", "backfill_s", "stored", "uploaded"):
+            result[key] = round(sum(c[key] for c in result["cycles"]), 1)
+        result["soak"] = result["cycles"][-1]["soak"]
         result["timeline_events_after"] = rig.last_seq()
-        mark(f"backfill done ({uploaded}/{stored}); settle")
         heap["after_backfill"] = heap_in_use_mib()
         time.sleep(args.settle)  # nothing to wait for: memory sampled at rest
         result["terminal_status_queue"] = {k: v for k, v in terminal.status().items()
@@ -168,7 +192,6 @@ def main():
                                           "kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:10])}
     # Held or leaked? The Rig destroyed (timeline, in-process platform) and the heap trimmed: what
     # the rig held comes back, a leak would not.
-    from procmon import rss_kib
     result["controller_rss_mib"] = {"after_stop_and_events_jsonl": round(rss_kib(os.getpid()) / 1024, 1)}
     heap["after_stop"] = heap_in_use_mib()
     terminal = platform = None  # they keep the Rig alive (reference_internal)
@@ -184,9 +207,9 @@ def main():
     heap["after_rig_destroyed"] = heap_in_use_mib()
     result["controller_heap_in_use_mib"] = heap
 
-    # Slope during the backfill only: the soak itself fills the devsim's store on purpose.
-    b0 = next((t for p, t in marks if p.startswith("soak done")), None)
-    b1 = next((t for p, t in marks if p.startswith("backfill done")), None)
+    # Slope during the (last cycle's) backfill only: the soak itself fills the devsim's store on purpose.
+    b0 = next((t for p, t in reversed(marks) if "soak done" in p), None)
+    b1 = next((t for p, t in reversed(marks) if "backfill done" in p), None)
     procs = sampler.summary()
     for label in procs:
         series = {}
@@ -202,11 +225,15 @@ def main():
     with open(os.path.join(out, "soak_rss.json"), "w") as f:
         json.dump(result, f, indent=1)
 
-    print(f"\nsoak of {args.records} records (load {load_before[0]:.2f} before, {result['load_after'][0]:.2f} after)")
+    print(f"\nsoak of {args.records} records x {args.cycles} (load {load_before[0]:.2f} before, {result['load_after'][0]:.2f} after)")
     if "soak" in result:
         print(f"  soak {result['soak_s']} s: stored {result['stored']} (refused {result['soak'].get('refused')}, "
               f"lost {result['soak'].get('lost')}); backfill {result['backfill_s']} s: {result['uploaded']} received "
               f"by the platform; timeline {result['timeline_events_before']} -> {result['timeline_events_after']} events")
+    for c in result.get("cycles", []) if len(result.get("cycles", [])) > 1 else []:
+        print(f"  cycle {c['cycle']}: stored {c['stored']}, received {c['uploaded']} in {c['backfill_s']} s; "
+              f"timeline at seq {c['timeline_events_after']}; rig controller RSS {c['controller_rss_mib']} MiB, "
+              f"heap in use {c['heap_in_use_mib']} MiB")
     if "timeline_soak_events" in result:
         te = result["timeline_soak_events"]
         print(f"  timeline events from the soak on: {te['count']} (events.jsonl of the run: "
