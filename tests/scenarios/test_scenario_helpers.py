@@ -35,6 +35,10 @@ def kit():
 class Recorder:
     def __init__(self):
         self.rates = []
+        self.notes = []
+
+    def note(self, text):
+        self.notes.append(text)
 
     def record_rate(self, name, events, trials, subjects=None, **kw):
         self.rates.append((name, events, trials, subjects, kw))
@@ -55,6 +59,27 @@ def test_rates_leave_rig_errors_out_and_tally_by_person(kit):
     assert (name, events, trials, kw["errors"]) == ("pass_rate", 2, 3, 1)
     assert subjects == [{"person": "P1", "events": 1, "attempts": 2}, {"person": "P2", "events": 1, "attempts": 1}]
     assert kit.latencies_ms(rows) == [5.0, 5.0]
+
+
+def test_a_rate_over_repeated_images_says_so_and_one_shown_once_does_not(kit):
+    once = [outcome("P1", "true_accept", presentation="P1-02~mask"),
+            outcome("P2", "false_reject", presentation="P2-03~mask")]
+    r = Recorder()
+    kit.record_rate(r, "masked_pass_rate", once, ("true_accept",), condition="mask")
+    assert r.notes == []
+    repeated = once + [outcome("P1", "true_accept", presentation="P1-02~mask#2"),
+                       outcome("P1", "true_accept", presentation="P1-02~mask#3"),
+                       outcome("P2", "error", presentation="P2-03~mask#2")]
+    kit.record_rate(r, "masked_pass_rate", repeated, ("true_accept",), condition="mask")
+    assert r.notes == ["masked_pass_rate (mask): 4 trials on 2 distinct images of 2 persons, each shown 1-3 times; "
+                       "repeats of an image are not independent trials (the by-person bootstrap, whose bound "
+                       "decides when it is the stricter, counts each person once)"]
+    kit.record_rate(r, "pass_rate", repeated, ("true_accept",), condition="", by_person=False)
+    assert r.notes[-1].startswith("pass_rate: 4 trials on 2 distinct images")
+    assert r.notes[-1].endswith("(the rate treats them as independent)")
+    # No event at all: resampling persons cannot widen the bound, and the note says what it rests on.
+    kit.record_rate(r, "false_accept_rate", repeated, ("false_accept_unenrolled",))
+    assert "the by-person bootstrap cannot widen the bound" in r.notes[-1], r.notes[-1]
 
 
 class FakeSet:
