@@ -282,23 +282,21 @@ def record_rate(clause, name, outcomes, events, *, condition="normal", by_person
     ok = decided(outcomes)
     n_events = sum(o["outcome"] in events for o in ok)
     subjects = tallies(outcomes, events) if by_person else len({o["person"] for o in ok})
-    note = repeats_note(f"{name} ({condition})" if condition else name, ok, events, by_person)
-    if note:
-        clause.note(note)
+    note_repeats(clause, f"{name} ({condition})" if condition else name, ok, events, by_person)
     return clause.record_rate(name, n_events, len(ok), subjects, condition=condition,
                               errors=len(outcomes) - len(ok))
 
 
-def repeats_note(name, outcomes, events, by_person):
-    """The sample's make-up when the plan showed some images more than once (ISO/IEC 19795-1 asks
-    for the population): a repeat of one image is not an independent trial, least of all on a
-    terminal that answers the same pixels the same way. None when every image was shown once."""
+def note_repeats(clause, name, outcomes, events, by_person):
+    """Notes the sample's make-up when the plan showed some images more than once (ISO/IEC 19795-1
+    asks for the population): a repeat of one image is not an independent trial, least of all on a
+    terminal that answers the same pixels the same way. Nothing when every image was shown once."""
     shown = {}
     for o in outcomes:
         image = o.get("presentation", "").split("#")[0]  # a repeated showing "<id>#k" is its source's
         shown[image] = shown.get(image, 0) + 1
     if not shown or "" in shown or max(shown.values()) == 1:
-        return None
+        return
     persons = len({o["person"] for o in outcomes})
     times = sorted(set(shown.values()))
     how = f"{times[0]}" if len(times) == 1 else f"{times[0]}-{times[-1]}"
@@ -306,14 +304,14 @@ def repeats_note(name, outcomes, events, by_person):
     if not by_person:
         bound = "the rate treats them as independent"
     elif counted in (0, len(outcomes)):
-        # Every person's tally is then all-or-nothing alike: resampling persons cannot move the
-        # bound, so the Clopper-Pearson bound stands on the trials as if independent.
+        # No event at all (or nothing else): every resample of persons has the same rate, so the
+        # bootstrap cannot move the bound and the Clopper-Pearson bound stands on the trials alone.
         bound = ("with every trial alike the by-person bootstrap cannot widen the bound; the "
                  "Clopper-Pearson bound counts every showing as an independent trial")
     else:
         bound = "the by-person bootstrap, whose bound decides when it is the stricter, counts each person once"
-    return (f"{name}: {len(outcomes)} trials on {len(shown)} distinct images of {persons} persons, "
-            f"each shown {how} times; repeats of an image are not independent trials ({bound})")
+    clause.note(f"{name}: {len(outcomes)} trials on {len(shown)} distinct images of {persons} persons, "
+                f"each shown {how} times; repeats of an image are not independent trials ({bound})")
 
 
 def latencies_ms(outcomes, outcome="true_accept"):

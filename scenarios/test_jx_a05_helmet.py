@@ -2,7 +2,7 @@
 no Wiegand output, and the flagged refusal record uploaded."""
 import pytest
 
-from conftest import GATE_OPENED, planned, repeats_note, require, select
+from conftest import GATE_OPENED, note_repeats, planned, require, select
 
 
 @pytest.mark.clause("JX-A.5")
@@ -26,9 +26,7 @@ def test_jx_a05_no_helmet_refused_and_recorded(rig, standard, terminal, fixture_
     admitted = sum(o["outcome"] in GATE_OPENED for o in rows)
     clause.record_rate("no_helmet_admitted_rate", admitted, len(rows), len({o["person"] for o in rows}),
                        condition="no-helmet", errors=errors)
-    note = repeats_note("no_helmet_admitted_rate (no-helmet)", rows, GATE_OPENED, by_person=False)
-    if note:
-        clause.note(note)
+    note_repeats(clause, "no_helmet_admitted_rate (no-helmet)", rows, GATE_OPENED, by_person=False)
     refused = [o for o in rows if o["outcome"] not in GATE_OPENED]
     recorded = sum(o["outcome"] == "correct_refusal" for o in refused)
     clause.record_rate("no_helmet_record_rate", recorded, len(refused), len({o["person"] for o in refused}),

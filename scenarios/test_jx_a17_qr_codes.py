@@ -13,7 +13,7 @@ import collections
 
 import pytest
 
-from conftest import GATE_OPENED, decided, planned, record_count, repeats_note, require, select
+from conftest import GATE_OPENED, decided, note_repeats, planned, record_count, require, select
 
 
 def green(tags):
@@ -61,9 +61,7 @@ def test_jx_a17_qr_codes(rig, standard, fixture_set, set_tags, gallery, trial_bo
         rows = decided(out.rows())
         clause.record_rate("qr_read_rate", sum(o["outcome"] in GATE_OPENED for o in rows), len(rows),
                            condition="qr", errors=len(out) - len(rows))
-        note = repeats_note("qr_read_rate (qr)", rows, GATE_OPENED, by_person=False)
-        if note:
-            clause.note(note)
+        note_repeats(clause, "qr_read_rate (qr)", rows, GATE_OPENED, by_person=False)
     else:
         clause.note("the fixture set has no well-formed green QR codes")
     if malformed:

@@ -283,16 +283,17 @@ bool Terminal::handle_qr(const CameraFrame& frame, WallNs wall, MonoNs decided) 
   }
   const QrCode code = read_qr_code(*text);
   const QrDecision q = decide_qr(code, wall);
-  // qr-any reads the code and checks nothing: what it should have refused goes through as a
-  // visitor, and /status counts it under the reason it skipped.
-  const bool waved_through = q.verdict == QrVerdict::refuse && config_.degraded.admit_any_qr;
-  if (waved_through) count("qr:admitted-unchecked:" + q.why);
-  if (q.verdict == QrVerdict::refuse && !waved_through) {
-    count("qr:refuse:" + q.why);
-    remember(frame, decided, std::nullopt, "qr:refuse:" + q.why);
-    LOG_INFO("devsim", "frame " << frame.seq << ": QR code refused (" << q.why
-                                << (code.problem.empty() ? "" : ": " + code.problem) << ")");
-    return true;
+  if (q.verdict == QrVerdict::refuse) {
+    if (!config_.degraded.admit_any_qr) {
+      count("qr:refuse:" + q.why);
+      remember(frame, decided, std::nullopt, "qr:refuse:" + q.why);
+      LOG_INFO("devsim", "frame " << frame.seq << ": QR code refused (" << q.why
+                                  << (code.problem.empty() ? "" : ": " + code.problem) << ")");
+      return true;
+    }
+    // qr-any reads the code and checks nothing: it goes through as a visitor, and /status counts
+    // it under the reason a compliant reader would have refused it.
+    count("qr:admitted-unchecked:" + q.why);
   }
   const bool worker = policy_.knows(code.person);  // listed by the platform as a worker of the project
   std::string stored;

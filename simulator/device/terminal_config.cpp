@@ -196,8 +196,8 @@ TerminalConfig TerminalConfig::from(const Config& t) {
   c.seed = static_cast<std::uint64_t>(t.get_int("seed", 1));
   if (auto s = t.find_table("degraded")) {
     s->reject_unknown({"slow_probability", "slow_until_ms", "lossy_offline", "duplicate_upload", "backdating",
-                       "bad_parity", "wrong_format", "ignore_windows", "plain_id", "bad_sign", "ignore_qr", "admit_any_qr",
-                       "decision_delay_ms", "small_store_faces", "small_store_records"});
+                       "bad_parity", "wrong_format", "ignore_windows", "plain_id", "bad_sign", "ignore_qr",
+                       "admit_any_qr", "decision_delay_ms", "small_store_faces", "small_store_records"});
     c.degraded_overrides = *s;
   }
   c.face.capacity = c.face_capacity;

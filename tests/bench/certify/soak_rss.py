@@ -89,8 +89,7 @@ def soak_cycle(args, rig, terminal, platform, received, mark, cycle):
             progress_at = time.monotonic()
             print(f"  backfill: {uploaded}/{stored} after {progress_at - t:.0f} s", file=sys.stderr, flush=True)
     one.update({"backfill_s": round(time.monotonic() - t, 1), "uploaded": uploaded, "stored": stored})
-    mark(f"cycle {cycle}: backfill done ({uploaded}/{stored}); settle" if cycle == args.cycles
-         else f"cycle {cycle}: backfill done ({uploaded}/{stored})")
+    mark(f"cycle {cycle}: backfill done ({uploaded}/{stored})")
     return one
 
 
@@ -108,6 +107,8 @@ def main():
     ap.add_argument("--out", default="/tmp/soak-rss", help="work dir, CSV and JSON go here (emptied first)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    if args.cycles < 1:
+        ap.error(f"--cycles {args.cycles}: expected at least 1")
 
     gaterig_exe = os.path.abspath(args.gaterig)
     sys.path.insert(0, os.path.join(os.path.dirname(gaterig_exe), "python"))
@@ -161,6 +162,7 @@ def main():
         result["soak"] = result["cycles"][-1]["soak"]
         result["timeline_events_after"] = rig.last_seq()
         heap["after_backfill"] = heap_in_use_mib()
+        mark("settle")
         time.sleep(args.settle)  # nothing to wait for: memory sampled at rest
         result["terminal_status_queue"] = {k: v for k, v in terminal.status().items()
                                            if k in ("queue", "online", "soak_passes", "records_refused")}
